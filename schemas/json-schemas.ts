@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ModelManifest } from './model-manifest.js';
+import { ValidationReport } from './validation-report.js';
+
+/** A JSON Schema generated from a zod schema and committed under schemas/ (checked for staleness in CI). */
+export interface GeneratedSchema {
+  file: string;
+  schema: z.ZodType;
+  /** `input` for files people write (defaults are optional), `output` for files Gantry writes. */
+  io: 'input' | 'output';
+}
+
+export const GENERATED_SCHEMAS: GeneratedSchema[] = [
+  { file: 'model-manifest.schema.json', schema: ModelManifest, io: 'input' },
+  { file: 'validation-report.schema.json', schema: ValidationReport, io: 'output' },
+];
+
+/** Draft-07: the dialect editors (yaml-language-server) and validators understand best. */
+export function toJsonSchema({
+  schema,
+  io,
+}: Pick<GeneratedSchema, 'schema' | 'io'>): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io, target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+let manifestSchema: Record<string, unknown> | undefined;
+
+/** The JSON Schema of model.yml, built once per process. */
+export function manifestJsonSchema(): Record<string, unknown> {
+  manifestSchema ??= toJsonSchema({ schema: ModelManifest, io: 'input' });
+  return manifestSchema;
+}
