@@ -2,12 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { GantryError } from '../core/errors.js';
 import { GANTRY_VERSION } from '../core/version.js';
 import { type CliIo, ExitCode } from './cli-io.js';
+import { registerInit } from './commands/init.js';
 import { registerValidate } from './commands/validate.js';
 
 type Register = (program: Command, io: CliIo, exit: (code: ExitCode) => void) => void;
 
 /** Every command, in the order `gantry --help` lists them. */
-const COMMANDS: Register[] = [registerValidate];
+const COMMANDS: Register[] = [registerValidate, registerInit];
 
 /** Runs the gantry command line in-process and returns its exit status; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { Option } from 'commander';
 import { simpleGit } from 'simple-git';
 
@@ -14,4 +15,10 @@ export async function repositoryRoot(cwd: string): Promise<string> {
   } catch {
     return cwd;
   }
+}
+
+/** How a path is shown to the user: relative to where they stand, unless that means climbing out. */
+export function displayPath(cwd: string, path: string): string {
+  const shown = relative(cwd, path);
+  return shown === '' || shown.startsWith('..') ? path : shown;
 }

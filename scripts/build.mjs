@@ -1,17 +1,30 @@
-// Bundles the gantry CLI into build/cli.js (ESM). CommonJS dependencies need `require`, hence the banner.
+// Bundles the gantry CLI into build/cli.js and each action entry point into dist/<name>/index.js (ESM).
+// dist/ is committed because GitHub runs actions from the repository as it is; CI checks it is current.
+import { readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const banner =
   "import { createRequire as __gantryRequire } from 'node:module'; const require = __gantryRequire(import.meta.url);";
-
-await build({
-  entryPoints: { cli: 'cli/index.ts' },
-  outdir: 'build',
+const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
   format: 'esm',
-  sourcemap: 'linked',
   banner: { js: banner },
   logLevel: 'warning',
-});
+  legalComments: 'none',
+};
+
+const actions = Object.fromEntries(
+  readdirSync('actions').map((name) => [`${name}/index`, `actions/${name}/index.ts`]),
+);
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { cli: 'cli/index.ts' },
+    outdir: 'build',
+    target: 'node20',
+    sourcemap: 'linked',
+  }),
+  build({ ...common, entryPoints: actions, outdir: 'dist', target: 'node24', minify: true }),
+]);

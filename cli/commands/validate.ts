@@ -1,11 +1,10 @@
-import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { findManifests } from '../../core/manifest/find-manifests.js';
 import { loadManifest } from '../../core/manifest/load-manifest.js';
 import type { ValidationReport } from '../../schemas/validation-report.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
 import { formatDiagnostic } from '../format-diagnostics.js';
-import { formatOption, type OutputFormat, repositoryRoot } from '../options.js';
+import { displayPath, formatOption, type OutputFormat, repositoryRoot } from '../options.js';
 
 export function registerValidate(program: Command, io: CliIo, exit: (code: ExitCode) => void): void {
   program
@@ -18,7 +17,7 @@ export function registerValidate(program: Command, io: CliIo, exit: (code: ExitC
       const files = await findManifests(roots, io.cwd);
       const report: ValidationReport = { valid: true, files: [], errors: [] };
       for (const file of files) {
-        const name = relative(io.cwd, file) || file;
+        const name = displayPath(io.cwd, file);
         const { diagnostics } = await loadManifest(file, name);
         report.files.push(name);
         report.errors.push(...diagnostics);

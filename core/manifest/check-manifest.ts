@@ -75,14 +75,17 @@ const pathsExist: Check = (sections, { pathExists }) => {
   sections.depends_on?.forEach((p, i) => {
     paths.push([['depends_on', i], p]);
   });
+  const outsideFolder =
+    sections.weights?.source === 'baked' && sections.weights.path.split('/').includes('..');
   const problems: Problem[] = paths
     .filter((entry): entry is [FieldPath, string] => entry[1] !== undefined && !pathExists(entry[1]))
+    .filter(([path]) => !(outsideFolder && path[0] === 'weights'))
     .map(([path, file]) => ({
       path,
       at: 'value',
       message: `"${file}" does not exist (paths are relative to the folder of model.yml)`,
     }));
-  if (sections.weights?.source === 'baked' && sections.weights.path.split('/').includes('..')) {
+  if (outsideFolder) {
     problems.push({
       path: ['weights', 'path'],
       at: 'value',

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { allowedKeys } from './allowed-keys.js';
 import type { FieldPath } from './field-path.js';
 import type { Problem } from './problem.js';
-import { didYouMean } from './suggest.js';
+import { closestMatch, didYouMean } from './suggest.js';
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
@@ -16,12 +16,12 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 /** How a YAML value reads to the person who wrote it. */
-function describeValue(value: unknown): string {
+function describeInput(value: unknown, written?: string): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `"${value}"`;
-  return `${typeof value} ${String(value)}`;
+  return `${typeof value} ${written ?? String(value)}`;
 }
 
 function typeName(expected: string): string {
@@ -60,20 +60,32 @@ function bounds(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): strin
   }
 }
 
-/** Turns zod's issues for a manifest into located, actionable problems. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], jsonSchema: object): Problem[] {
+/**
+ * Turns zod's issues for a manifest into located, actionable problems. `writtenAt` gives a scalar as the
+ * user wrote it, so `version: 1.0` is quoted back as 1.0 and not as the number 1.
+ */
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  jsonSchema: object,
+  writtenAt: (path: FieldPath) => string | undefined = () => undefined,
+): Problem[] {
   return issues.flatMap((issue): Problem[] => {
     const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol') as FieldPath;
+    const describeValue = (value: unknown) => describeInput(value, writtenAt(path));
     const field = path.at(-1);
     const input = (issue as { input?: unknown }).input;
     switch (issue.code) {
       case 'unrecognized_keys': {
         const known = allowedKeys(jsonSchema, path);
-        return issue.keys.map((key) => ({
-          path: [...path, key],
-          at: 'key',
-          message: `unknown field "${key}"${didYouMean(key, known) || `; expected one of ${known.join(', ')}`}`,
-        }));
+        return issue.keys.map((key): Problem => {
+          const meant = closestMatch(key, known);
+          return {
+            path: [...path, key],
+            at: 'key',
+            message: `unknown field "${key}"${meant ? ` (did you mean "${meant}"?)` : `; expected one of ${known.join(', ')}`}`,
+            ...(meant ? { meant: [...path, meant] } : {}),
+          };
+        });
       }
       case 'invalid_type':
         if (input === undefined) return [{ path, at: 'value', message: `missing required field "${field}"` }];

@@ -82,7 +82,14 @@ export function parseManifest(text: string, file: string, context: ManifestConte
   if (syntaxErrors.length > 0) {
     return { source, diagnostics: syntaxErrors.map((e) => at(e.line, e.column, '', e.message)) };
   }
-  const data = source.toData();
+  let data: unknown;
+  try {
+    data = source.toData();
+  } catch (error) {
+    // yaml throws when aliases expand past the limit: a hostile or broken file, reported like any other.
+    const reason = error instanceof Error ? error.message : String(error);
+    return { source, diagnostics: [at(1, 1, '', `cannot read the file: ${reason}`)] };
+  }
   if (data === null || data === undefined) {
     const message = 'the file is empty; a model.yml needs at least name, version, task and server';
     return { source, diagnostics: [at(1, 1, '', message)] };
@@ -95,8 +102,13 @@ export function parseManifest(text: string, file: string, context: ManifestConte
   }
 
   const result = ModelManifest.safeParse(data, { reportInput: true });
-  const problems: Problem[] = result.success ? [] : describeIssues(result.error.issues, manifestJsonSchema());
-  problems.push(...checkManifest(wellFormedSections(data), context));
+  const found: Problem[] = result.success
+    ? []
+    : describeIssues(result.error.issues, manifestJsonSchema(), (path) => source.writtenAt(path));
+  found.push(...checkManifest(wellFormedSections(data), context));
+  // "unknown field comand (did you mean command?)" says all; "command is missing" would say it twice.
+  const meant = new Set(found.flatMap((p) => (p.meant ? [formatFieldPath(p.meant)] : [])));
+  const problems = found.filter((p) => !meant.has(formatFieldPath(p.path)));
 
   const seen = new Set<string>();
   const diagnostics = problems

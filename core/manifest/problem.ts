@@ -6,4 +6,6 @@ export interface Problem {
   /** Point at the field's key (an unknown or duplicate field) or at its value. */
   at: 'key' | 'value';
   message: string;
+  /** For an unknown field: the known field it was probably meant to be. */
+  meant?: FieldPath;
 }

@@ -23,15 +23,35 @@ export class YamlSource {
   }
 
   syntaxErrors(): YamlSyntaxError[] {
-    return this.document.errors.map((error) => {
+    const errors: YamlSyntaxError[] = [];
+    const seen = new Set<number>();
+    for (const error of this.document.errors) {
+      // The parser often reports one mistake several ways at one place; the first says it best.
       const offset = error.pos[0];
+      if (seen.has(offset)) continue;
+      seen.add(offset);
       const position = this.position(offset);
       if (error.code === 'DUPLICATE_KEY') {
-        const key = this.text.slice(offset, error.pos[1]).replace(/\s*:?\s*$/, '');
-        return { ...position, message: `duplicate key "${key}": each key may appear once in a mapping` };
+        const key = /^[^:\n]*/.exec(this.text.slice(offset))?.[0].trim() ?? '';
+        errors.push({
+          ...position,
+          message: `duplicate key "${key}": each key may appear once in a mapping`,
+        });
+      } else {
+        errors.push({
+          ...position,
+          message: error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, ''),
+        });
       }
-      return { ...position, message: error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '') };
-    });
+    }
+    return errors;
+  }
+
+  /** A scalar exactly as written (`1.0`, not the number 1), for messages about it. */
+  writtenAt(path: FieldPath): string | undefined {
+    const node = this.document.getIn(path, true);
+    if (!isScalar(node) || node.range === undefined || node.range === null) return undefined;
+    return this.text.slice(node.range[0], node.range[1]);
   }
 
   /** The plain data; call only when there are no syntax errors. Aliases are bounded against expansion bombs. */
