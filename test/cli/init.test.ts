@@ -1,14 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import { manifestJsonSchema } from '../../schemas/json-schemas.js';
 import { runCli } from '../support/run-cli.js';
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'gantry-init-'));
-}
+import { tempDir } from '../support/temp-dir.js';
 
 describe('gantry init', () => {
   it('writes a valid model.yml, the schema it points at, and the CI workflow', async () => {

@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { tempDir } from '../support/temp-dir.js';
 
 const action = parse(readFileSync('action.yml', 'utf8')) as { runs: { using: string; main: string } };
 
 /** Runs the bundled root action as the runner does: inputs as INPUT_* variables, outputs to a file. */
 function runAction(command: string, cwd: string) {
-  const output = join(mkdtempSync(join(tmpdir(), 'gantry-action-')), 'output');
+  const output = join(tempDir('gantry-action-'), 'output');
   writeFileSync(output, '');
   const result = spawnSync(process.execPath, [join(process.cwd(), action.runs.main)], {
     cwd,
@@ -30,7 +30,7 @@ describe('root action', () => {
   });
 
   it('runs a gantry command and reports its exit code as an output', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gantry-action-model-'));
+    const dir = tempDir('gantry-action-model-');
     writeFileSync(join(dir, 'model.yml'), 'name: m\nversion: 1.0.0\ntask: rest\nserver: { type: rest }\n');
     writeFileSync(join(dir, 'model.py'), 'class Model: pass\n');
     const ok = runAction('validate .', dir);
@@ -40,7 +40,7 @@ describe('root action', () => {
   });
 
   it('fails the step when the command fails', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gantry-action-model-'));
+    const dir = tempDir('gantry-action-model-');
     writeFileSync(join(dir, 'model.yml'), 'name: m\n');
     const failed = runAction('validate .', dir);
     expect(failed.status).toBe(1);
