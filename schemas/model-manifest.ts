@@ -114,7 +114,7 @@ export const Server = z
 export const Weights = z
   .discriminatedUnion('source', [
     z.strictObject({
-      source: z.literal('baked'),
+      source: z.literal('baked').meta({ description: 'baked, mounted or url.' }),
       path: relativePath.meta({ description: 'File or folder in the repository copied into the image.' }),
       mount_path: z
         .string()
@@ -134,7 +134,11 @@ export const Weights = z
         .min(1)
         .optional()
         .meta({ description: 'Named volume (docker) or PVC (kubernetes).' }),
-      mount_path: z.string().startsWith('/').default('/models'),
+      mount_path: z
+        .string()
+        .startsWith('/')
+        .default('/models')
+        .meta({ description: 'Where they appear in the container.' }),
     }),
     z.strictObject({
       source: z.literal('url'),
@@ -143,7 +147,11 @@ export const Weights = z
         .string()
         .regex(/^[a-f0-9]{64}$/, 'must be the 64 hex digits of the SHA-256 of the file')
         .meta({ description: 'Checked after download; a mismatch fails the deployment.' }),
-      mount_path: z.string().startsWith('/').default('/models'),
+      mount_path: z
+        .string()
+        .startsWith('/')
+        .default('/models')
+        .meta({ description: 'Where the download is mounted.' }),
     }),
   ])
   .meta({
@@ -155,7 +163,7 @@ export const Target = z
   .strictObject({
     name: slug('a target name').meta({ description: 'Unique within the model; part of the image tag.' }),
     platform: z.enum(PLATFORMS).meta({ description: 'Hardware platform the image is built for.' }),
-    arch: z.enum(ARCHES).default('amd64'),
+    arch: z.enum(ARCHES).default('amd64').meta({ description: 'CPU architecture of the image.' }),
     accelerator: z.string().min(1).optional().meta({
       description: 'Accelerator kind, e.g. h100, a100, l4, mi300x, inf2, trn1, v5e, gaudi2.',
     }),
@@ -203,7 +211,7 @@ export const Example = z.strictObject({
 export const Load = z
   .discriminatedUnion('type', [
     z.strictObject({
-      type: z.literal('concurrency'),
+      type: z.literal('concurrency').meta({ description: 'concurrency, constant, poisson, gamma or sweep.' }),
       concurrency: positiveInt.meta({ description: 'Requests in flight at all times (closed loop).' }),
     }),
     z.strictObject({
@@ -240,11 +248,15 @@ export const Load = z
 
 export const Slo = z
   .strictObject({
-    ttft_ms: positive.optional(),
-    tpot_ms: positive.optional(),
-    e2el_ms: positive.optional(),
-    latency_ms: positive.optional(),
-    rtf: positive.optional(),
+    ttft_ms: positive.optional().meta({ description: 'Time to first token, ms (LLM kinds).' }),
+    tpot_ms: positive
+      .optional()
+      .meta({ description: 'Time per output token after the first, ms (LLM kinds).' }),
+    e2el_ms: positive.optional().meta({ description: 'End-to-end latency, ms (LLM kinds).' }),
+    latency_ms: positive.optional().meta({ description: 'Request latency, ms (embeddings, asr, rest).' }),
+    rtf: positive
+      .optional()
+      .meta({ description: 'Real-time factor: processing time / audio duration (asr).' }),
   })
   .meta({ description: 'Per-request objectives; goodput counts the requests meeting all of them.' });
 
@@ -290,7 +302,7 @@ export const EvaluationSuite = z
     normaliser: z.enum(NORMALISERS).default('basic').meta({
       description: 'Text normaliser applied before scoring (wer, cer, exact_match).',
     }),
-    concurrency: positiveInt.default(4),
+    concurrency: positiveInt.default(4).meta({ description: 'Dataset rows sent at once.' }),
     command: command.optional().meta({ description: 'custom: command that scores outputs.' }),
     metrics: z
       .record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.enum(['lower', 'higher']))
@@ -364,7 +376,7 @@ export const Gates = z.strictObject({
 export const Environment = z.strictObject({
   deploy: z.enum(DEPLOY_TARGETS).default('docker').meta({ description: 'process, docker or kubernetes.' }),
   'runs-on': runsOn.optional().meta({ description: 'Runner labels of the deploy job.' }),
-  replicas: positiveInt.default(1),
+  replicas: positiveInt.default(1).meta({ description: 'Copies of the server to run.' }),
   approvals: z.number().int().min(0).default(1).meta({
     description: 'Approvals by authorised reviewers (owners, not the author) needed to promote here.',
   }),
@@ -396,7 +408,10 @@ export const ModelManifest = z
         message: 'must be a semantic version like 1.2.0 (no leading "v")',
       })
       .meta({ description: 'Semantic version of the model.', examples: ['1.2.0'] }),
-    description: z.string().optional(),
+    description: z
+      .string()
+      .optional()
+      .meta({ description: 'One line on what the model does, shown in releases.' }),
     owners: z
       .array(
         z
@@ -410,7 +425,7 @@ export const ModelManifest = z
       .meta({ description: 'GitHub users or org/team slugs who may approve promotions.' }),
     contact: z.string().optional().meta({ description: 'Where to reach the team (e-mail, chat channel).' }),
     task: z.enum(TASKS).meta({ description: 'What the model does.' }),
-    server: Server,
+    server: Server.meta({ description: 'How the model is served: the process inside the image.' }),
     weights: Weights.optional(),
     targets: z
       .array(Target)
@@ -439,7 +454,9 @@ export const ModelManifest = z
     evaluation: z.record(slug('a suite name'), EvaluationSuite).default({}).meta({
       description: 'Named evaluation suites.',
     }),
-    gates: Gates.prefault({}),
+    gates: Gates.prefault({}).meta({
+      description: 'How a candidate version is judged against its baseline.',
+    }),
     environments: z.record(slug('an environment name'), Environment).prefault(DEFAULT_ENVIRONMENTS).meta({
       description:
         'Where versions are promoted. Default: staging (no approval) and production (one approval).',
