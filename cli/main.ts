@@ -2,13 +2,26 @@ import { Command, CommanderError } from 'commander';
 import { GantryError } from '../core/errors.js';
 import { GANTRY_VERSION } from '../core/version.js';
 import { type CliIo, ExitCode } from './cli-io.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerInit } from './commands/init.js';
+import { registerLogs } from './commands/logs.js';
+import { registerRestart } from './commands/restart.js';
+import { registerStatus } from './commands/status.js';
+import { registerStop } from './commands/stop.js';
 import { registerValidate } from './commands/validate.js';
 
 type Register = (program: Command, io: CliIo, exit: (code: ExitCode) => void) => void;
 
 /** Every command, in the order `gantry --help` lists them. */
-const COMMANDS: Register[] = [registerValidate, registerInit];
+const COMMANDS: Register[] = [
+  registerValidate,
+  registerInit,
+  registerDeploy,
+  registerStatus,
+  registerLogs,
+  registerRestart,
+  registerStop,
+];
 
 /** Runs the gantry command line in-process and returns its exit status; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeploymentRecord } from './deployment-record.js';
 import { ModelManifest } from './model-manifest.js';
 import { ValidationReport } from './validation-report.js';
 
@@ -13,6 +14,7 @@ export interface GeneratedSchema {
 export const GENERATED_SCHEMAS: GeneratedSchema[] = [
   { file: 'model-manifest.schema.json', schema: ModelManifest, io: 'input' },
   { file: 'validation-report.schema.json', schema: ValidationReport, io: 'output' },
+  { file: 'deployment-record.schema.json', schema: DeploymentRecord, io: 'output' },
 ];
 
 /** Draft-07: the dialect editors (yaml-language-server) and validators understand best. */

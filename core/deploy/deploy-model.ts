@@ -1,0 +1,99 @@
+import { simpleGit } from 'simple-git';
+import type { DeploymentRecord } from '../../schemas/deployment-record.js';
+import type { DEPLOY_TARGETS, ModelManifest } from '../../schemas/model-manifest.js';
+import { GantryError } from '../errors.js';
+import { loadManifest } from '../manifest/load-manifest.js';
+import type { DeploymentStore } from './deployment-store.js';
+import { deployProcess } from './process-deployment.js';
+
+export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
+
+/** Targets this version of Gantry can deploy to. */
+const IMPLEMENTED: readonly DeployTarget[] = ['process'];
+
+/**
+ * Which target to deploy to: the one asked for, else the environment's. Without a container engine, or
+ * for a target this version cannot drive yet, a configured (not requested) target falls back to a
+ * local process, and the note says so.
+ */
+export function chooseDeployTarget(
+  requested: DeployTarget | undefined,
+  configured: DeployTarget,
+  engines: { docker: boolean },
+): { target: DeployTarget; note?: string } {
+  if (requested !== undefined) {
+    if (!IMPLEMENTED.includes(requested)) {
+      throw new GantryError(
+        'target_unavailable',
+        `the ${requested} deploy target is not available in this version; use --target process`,
+      );
+    }
+    return { target: requested };
+  }
+  if (IMPLEMENTED.includes(configured)) return { target: configured };
+  const why =
+    configured === 'docker' && !engines.docker
+      ? 'no container engine here'
+      : `the ${configured} target is not available in this version`;
+  return { target: 'process', note: `${why}: serving as a local process` };
+}
+
+export interface DeployModelRequest {
+  manifestPath: string;
+  environment: string;
+  store: DeploymentStore;
+  restServer: (manifest: ModelManifest, port: number) => string[];
+  requestedTarget?: DeployTarget;
+  engines: { docker: boolean };
+  port?: number;
+  startupTimeoutMs?: number;
+  progress?: (detail: string) => void;
+  note?: (text: string) => void;
+}
+
+async function headSha(folder: string): Promise<string | undefined> {
+  try {
+    return (await simpleGit(folder).revparse(['HEAD'])).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Deploys the model of a model.yml to one of its environments. */
+export async function deployModel(request: DeployModelRequest): Promise<DeploymentRecord> {
+  const { manifest, diagnostics, folder } = await loadManifest(request.manifestPath);
+  if (!manifest) {
+    const lines = diagnostics.map(
+      (d) => `${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ''}${d.message}`,
+    );
+    throw new GantryError(
+      'manifest_invalid',
+      `the manifest has problems; fix them first:\n${lines.join('\n')}`,
+      1,
+    );
+  }
+  const environment = manifest.environments[request.environment];
+  if (!environment) {
+    const known = Object.keys(manifest.environments).join(', ');
+    throw new GantryError(
+      'unknown_environment',
+      `no environment "${request.environment}" in ${request.manifestPath}; it has: ${known}`,
+    );
+  }
+  // Only the process target is implemented, so the choice matters for its note alone.
+  const { note } = chooseDeployTarget(request.requestedTarget, environment.deploy, request.engines);
+  if (note) request.note?.(note);
+  const gitSha = await headSha(folder);
+  return deployProcess({
+    manifest,
+    manifestPath: request.manifestPath,
+    folder,
+    environment: request.environment,
+    store: request.store,
+    restServer: request.restServer,
+    port: request.port,
+    gitSha,
+    startupTimeoutMs: request.startupTimeoutMs,
+    progress: request.progress,
+  });
+}

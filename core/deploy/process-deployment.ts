@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DeploymentRecord } from '../../schemas/deployment-record.js';
+import type { ModelManifest } from '../../schemas/model-manifest.js';
+import { GantryError } from '../errors.js';
+import type { DeploymentStore } from './deployment-store.js';
+import { freePort, portIsFree } from './free-port.js';
+import { serverCommand } from './server-command.js';
+import { tailFile } from './tail-file.js';
+import { waitForHealth } from './wait-for-health.js';
+
+export interface ProcessDeployment {
+  manifest: ModelManifest;
+  manifestPath: string;
+  folder: string;
+  environment: string;
+  store: DeploymentStore;
+  /** How Gantry's REST wrapper serves a `rest` model: the command for a manifest and port. */
+  restServer: (manifest: ModelManifest, port: number) => string[];
+  port?: number;
+  gitSha?: string;
+  startupTimeoutMs?: number;
+  progress?: (detail: string) => void;
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function lastLines(path: string): Promise<string> {
+  const lines = await tailFile(path, 20);
+  return lines.length === 0 ? '(the log is empty)' : lines.map((l) => `  | ${l}`).join('\n');
+}
+
+/**
+ * Stops the process group of a deployment: SIGTERM, then SIGKILL after a grace period. The server was
+ * started as a group leader, so whatever it spawned stops with it.
+ */
+export async function stopProcess(pid: number, graceMs = 10_000): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (processAlive(pid)) signal('SIGKILL');
+}
+
+/** The port to serve on: asked for, else the manifest's, else (beside a running old version) any free one. */
+async function choosePort(
+  manifest: ModelManifest,
+  requested: number | undefined,
+  previous: DeploymentRecord | undefined,
+): Promise<number> {
+  const port = requested ?? manifest.server.port;
+  if (await portIsFree(port)) return port;
+  const heldByPrevious = previous?.state === 'running' && new URL(previous.url).port === String(port);
+  if (requested === undefined && heldByPrevious) return freePort();
+  throw new GantryError(
+    'port_in_use',
+    `port ${port} is in use by another program; stop it or pass --port`,
+    1,
+  );
+}
+
+/**
+ * Serves a model as a local process (the embedded default without a container engine): starts it beside
+ * any running version, waits for its health path, then retires the old one. If the new one never becomes
+ * healthy it is stopped, the old one keeps serving, and the error says why with the last log lines.
+ */
+export async function deployProcess(request: ProcessDeployment): Promise<DeploymentRecord> {
+  const { manifest, store, environment } = request;
+  const previous = await store.read(environment, manifest.name);
+  const port = await choosePort(manifest, request.port, previous);
+  const { command, env } = serverCommand(manifest, port, request.restServer);
+  const startedAt = new Date();
+  const logPath = store.logFile(environment, manifest.name, startedAt);
+  mkdirSync(dirname(logPath), { recursive: true });
+  const log = openSync(logPath, 'a');
+  const child = spawn(command[0]!, command.slice(1), {
+    cwd: request.folder,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+  const spawnError = new Promise<Error | undefined>((resolve) => {
+    child.once('error', resolve);
+    child.once('spawn', () => resolve(undefined));
+  });
+  const failedToStart = await spawnError;
+  if (failedToStart) {
+    throw new GantryError('server_not_started', `cannot start ${command[0]}: ${failedToStart.message}`, 1);
+  }
+  child.unref();
+
+  const url = `http://127.0.0.1:${port}`;
+  const healthUrl = `${url}${manifest.server.health}`;
+  request.progress?.(`pid ${child.pid}, waiting for ${healthUrl}`);
+  const failure = await waitForHealth({
+    url: healthUrl,
+    timeoutMs: request.startupTimeoutMs ?? manifest.server.startup_timeout_s * 1000,
+    exited,
+  });
+  if (failure) {
+    await stopProcess(child.pid!);
+    const why =
+      failure.reason === 'exited'
+        ? `the server exited (code ${failure.exitCode}) before ${manifest.server.health} answered`
+        : `${manifest.server.health} did not answer within ${manifest.server.startup_timeout_s} s (last: ${failure.lastError})`;
+    const kept =
+      previous?.state === 'running' ? `; ${previous.version} keeps serving at ${previous.url}` : '';
+    throw new GantryError(
+      'health_never_reached',
+      `${why}${kept}\nlast lines of ${logPath}:\n${await lastLines(logPath)}`,
+      1,
+    );
+  }
+
+  const record: DeploymentRecord = {
+    schema_version: 1,
+    model: manifest.name,
+    version: manifest.version,
+    environment,
+    target: 'process',
+    state: 'running',
+    url,
+    health_url: healthUrl,
+    manifest: request.manifestPath,
+    ...(request.gitSha ? { git_sha: request.gitSha } : {}),
+    process: { pid: child.pid!, command, cwd: request.folder },
+    gpus: [],
+    log_path: logPath,
+    started_at: startedAt.toISOString(),
+    healthy_at: new Date().toISOString(),
+  };
+  await store.write(record);
+  if (previous?.state === 'running' && previous.process) {
+    request.progress?.(`stopping ${previous.version} (pid ${previous.process.pid})`);
+    await stopProcess(previous.process.pid);
+  }
+  return record;
+}
+
+/** Stops a deployment and records that it stopped. */
+export async function stopDeployment(
+  record: DeploymentRecord,
+  store: DeploymentStore,
+): Promise<DeploymentRecord> {
+  if (record.process && processAlive(record.process.pid)) await stopProcess(record.process.pid);
+  const stopped: DeploymentRecord = { ...record, state: 'stopped', stopped_at: new Date().toISOString() };
+  await store.write(stopped);
+  return stopped;
+}

@@ -1,0 +1,56 @@
+/** Why a server never became healthy. */
+export type HealthFailure =
+  | { reason: 'timeout'; lastError: string }
+  | { reason: 'exited'; exitCode: number | null };
+
+export interface HealthWait {
+  url: string;
+  timeoutMs: number;
+  /** Resolves when the server process ends: waiting stops at once instead of running out the clock. */
+  exited?: Promise<number | null>;
+  intervalMs?: number;
+}
+
+/** Polls a health URL until it answers 2xx. Returns undefined when healthy, else why not. */
+export async function waitForHealth({
+  url,
+  timeoutMs,
+  exited,
+  intervalMs = 200,
+}: HealthWait): Promise<HealthFailure | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  exited?.then((code) => {
+    exitCode = code;
+  });
+  let lastError = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) return { reason: 'exited', exitCode };
+    try {
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(Math.min(5_000, Math.max(1, deadline - Date.now()))),
+      });
+      await response.body?.cancel();
+      if (response.ok) return undefined;
+      lastError = `HTTP ${response.status}`;
+    } catch (error) {
+      lastError =
+        error instanceof Error
+          ? ((error.cause as Error | undefined)?.message ?? error.message)
+          : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  return exitCode !== undefined ? { reason: 'exited', exitCode } : { reason: 'timeout', lastError };
+}
+
+/** One quick look: is it healthy right now? */
+export async function isHealthy(url: string, timeoutMs = 2_000): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

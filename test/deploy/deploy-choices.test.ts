@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { chooseDeployTarget } from '../../core/deploy/deploy-model.js';
+import { serverCommand } from '../../core/deploy/server-command.js';
+import { parseManifest } from '../../core/manifest/parse-manifest.js';
+
+function manifest(server: string) {
+  const parsed = parseManifest(`name: acme/m\nversion: 1.2.0\ntask: llm\nserver: ${server}\n`, 'model.yml', {
+    pathExists: () => true,
+  });
+  if (!parsed.manifest) throw new Error(JSON.stringify(parsed.diagnostics));
+  return parsed.manifest;
+}
+
+const noRest = () => {
+  throw new Error('not a rest model');
+};
+
+describe('serverCommand', () => {
+  it('passes the port as PORT and in ${PORT} placeholders, with the model identity', () => {
+    const command = serverCommand(
+      manifest(
+        `{ type: openai, command: "node server.mjs --port \${PORT}", args: [--ttft-ms, "20"], env: { A: b } }`,
+      ),
+      9123,
+      noRest,
+    );
+    expect(command).toEqual({
+      command: ['node', 'server.mjs', '--port', '9123', '--ttft-ms', '20'],
+      env: { A: 'b', PORT: '9123', GANTRY_MODEL: 'acme/m', GANTRY_VERSION: '1.2.0' },
+    });
+  });
+
+  it('serves rest models through the REST wrapper', () => {
+    const command = serverCommand(manifest('{ type: rest }'), 8080, (m, port) => [
+      'python3',
+      'wrapper.py',
+      m.name,
+      String(port),
+    ]);
+    expect(command.command).toEqual(['python3', 'wrapper.py', 'acme/m', '8080']);
+  });
+});
+
+describe('chooseDeployTarget', () => {
+  it('uses the environment setting, falling back to a process with a note', () => {
+    expect(chooseDeployTarget(undefined, 'process', { docker: true })).toEqual({ target: 'process' });
+    expect(chooseDeployTarget(undefined, 'docker', { docker: false })).toEqual({
+      target: 'process',
+      note: 'no container engine here: serving as a local process',
+    });
+    expect(chooseDeployTarget(undefined, 'kubernetes', { docker: true }).note).toContain(
+      'kubernetes target is not available',
+    );
+  });
+
+  it('never silently swaps a target the user asked for', () => {
+    expect(chooseDeployTarget('process', 'docker', { docker: true })).toEqual({ target: 'process' });
+    expect(() => chooseDeployTarget('kubernetes', 'docker', { docker: true })).toThrow(
+      'not available in this version',
+    );
+  });
+});
