@@ -16,7 +16,7 @@ const noRest = () => {
 };
 
 describe('serverCommand', () => {
-  it('passes the port as PORT and in ${PORT} placeholders, with the model identity', () => {
+  it('passes the port as PORT and in PORT placeholders of the command, with the model identity', () => {
     const command = serverCommand(
       manifest(
         `{ type: openai, command: "node server.mjs --port \${PORT}", args: [--ttft-ms, "20"], env: { A: b } }`,
