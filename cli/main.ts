@@ -3,6 +3,7 @@ import { GantryError } from '../core/errors.js';
 import { GANTRY_VERSION } from '../core/version.js';
 import { type CliIo, ExitCode } from './cli-io.js';
 import { registerDeploy } from './commands/deploy.js';
+import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
 import { registerLogs } from './commands/logs.js';
 import { registerRestart } from './commands/restart.js';
@@ -17,6 +18,7 @@ const COMMANDS: Register[] = [
   registerValidate,
   registerInit,
   registerDeploy,
+  registerEval,
   registerStatus,
   registerLogs,
   registerRestart,

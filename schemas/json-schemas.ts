@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeploymentRecord } from './deployment-record.js';
+import { EvalResults } from './eval-results.js';
 import { ModelManifest } from './model-manifest.js';
 import { ValidationReport } from './validation-report.js';
 
@@ -15,6 +16,7 @@ export const GENERATED_SCHEMAS: GeneratedSchema[] = [
   { file: 'model-manifest.schema.json', schema: ModelManifest, io: 'input' },
   { file: 'validation-report.schema.json', schema: ValidationReport, io: 'output' },
   { file: 'deployment-record.schema.json', schema: DeploymentRecord, io: 'output' },
+  { file: 'eval-results.schema.json', schema: EvalResults, io: 'output' },
 ];
 
 /** Draft-07: the dialect editors (yaml-language-server) and validators understand best. */

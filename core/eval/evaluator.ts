@@ -1,0 +1,43 @@
+import type { Direction, Evaluator as EvaluatorName } from '../../schemas/metrics.js';
+import type { TextNormaliser } from './text-normalisers.js';
+
+/** A dataset row: one JSON object per line of a JSONL file. */
+export type DatasetRow = Record<string, unknown>;
+
+/**
+ * How one kind of score is computed. Adding an evaluator is one file implementing this and one line in
+ * the registry: which field holds the expected answer, how one answer is scored, how scores add up.
+ */
+export interface Evaluator {
+  name: Exclude<EvaluatorName, 'custom'>;
+  /** Bumped whenever scores change for the same inputs. */
+  version: number;
+  /** The metrics it reports: EVALUATOR_METRICS in schemas/metrics.ts, the vocabulary gate rules use. */
+  metrics: Record<string, Direction>;
+  /** The expected answer of a row, or a message saying what the row lacks. */
+  reference(row: DatasetRow): { value: unknown } | { problem: string };
+  /** Scores one answer; `undefined` means the request failed, which scores as a wrong answer. */
+  score(reference: unknown, prediction: unknown, normaliser: TextNormaliser): Record<string, number>;
+  aggregate(scores: Record<string, number>[]): Record<string, number | null>;
+}
+
+/** The expected answer under the first of these fields that the row has. */
+export function referenceField(
+  row: DatasetRow,
+  fields: readonly string[],
+): { value: unknown } | { problem: string } {
+  const field = fields.find((f) => row[f] !== undefined);
+  return field === undefined
+    ? { problem: `needs the expected answer in "${fields.join('" or "')}"` }
+    : { value: row[field] };
+}
+
+/** Text of a prediction: transcripts and completions are strings; anything else is compared as JSON. */
+export function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function mean(values: readonly number[]): number | null {
+  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+}
