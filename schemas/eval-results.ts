@@ -41,12 +41,10 @@ export const EvalResults = z
     started_at: z.iso.datetime(),
     finished_at: z.iso.datetime(),
     gantry_version: z.string(),
-    metrics: z
-      .record(z.string(), z.number().nullable())
-      .meta({
-        description:
-          'Aggregates, e.g. wer, substitutions, failed, failed_rate. null: undefined (nothing to score).',
-      }),
+    metrics: z.record(z.string(), z.number().nullable()).meta({
+      description:
+        'Aggregates, e.g. wer, substitutions, failed, failed_rate. null: undefined (nothing to score).',
+    }),
     examples: z.array(EvalExample),
   })
   .meta({ title: 'Gantry evaluation results' });
