@@ -6,6 +6,7 @@ import { registerDeploy } from './commands/deploy.js';
 import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
 import { registerLogs } from './commands/logs.js';
+import { registerPlan } from './commands/plan.js';
 import { registerRestart } from './commands/restart.js';
 import { registerStatus } from './commands/status.js';
 import { registerStop } from './commands/stop.js';
@@ -16,6 +17,7 @@ type Register = (program: Command, io: CliIo, exit: (code: ExitCode) => void) =>
 /** Every command, in the order `gantry --help` lists them. */
 const COMMANDS: Register[] = [
   registerValidate,
+  registerPlan,
   registerInit,
   registerDeploy,
   registerEval,

@@ -6,6 +6,12 @@ export const MANIFEST_FILE = 'model.yml';
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'build', 'dist']);
 
+/** Whether a repository-relative file path is a manifest, outside the folders a search skips. */
+export function isManifestPath(path: string): boolean {
+  const parts = path.split('/');
+  return parts.at(-1) === MANIFEST_FILE && !parts.slice(0, -1).some((part) => SKIPPED_FOLDERS.has(part));
+}
+
 async function walk(folder: string, found: string[]): Promise<void> {
   const entries = await readdir(folder, { withFileTypes: true });
   for (const entry of entries) {

@@ -105,7 +105,9 @@ export function parseManifest(text: string, file: string, context: ManifestConte
   const found: Problem[] = result.success
     ? []
     : describeIssues(result.error.issues, manifestJsonSchema(), (path) => source.writtenAt(path));
-  found.push(...checkManifest(wellFormedSections(data), context));
+  // A manifest that parses whole is well-formed in every section: no need to parse them one by one.
+  const sections = result.success ? { ...result.data, partial: new Set<string>() } : wellFormedSections(data);
+  found.push(...checkManifest(sections, context));
   // "unknown field comand (did you mean command?)" says all; "command is missing" would say it twice.
   const meant = new Set(found.flatMap((p) => (p.meant ? [formatFieldPath(p.meant)] : [])));
   const problems = found.filter((p) => !meant.has(formatFieldPath(p.path)));

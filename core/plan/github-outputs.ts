@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { BuildPlan } from '../../schemas/build-plan.js';
+
+/**
+ * The step outputs a workflow builds from: `matrix` for `strategy.matrix: ${{ fromJSON(…) }}`, the planned
+ * model names, and `has-changes`. GitHub rejects a matrix with an empty `include`, so a build job must
+ * be guarded with `if: has-changes == 'true'`; the matrix stays valid JSON either way.
+ */
+export function githubOutputs(plan: BuildPlan): Record<string, string> {
+  return {
+    matrix: JSON.stringify({ include: plan.matrix }),
+    models: JSON.stringify(plan.models.map((m) => m.name)),
+    'has-changes': String(plan.matrix.length > 0),
+  };
+}
+
+/**
+ * Lines for the file named by GITHUB_OUTPUT: `name=value`, or the heredoc form with a random delimiter
+ * for a value that spans lines (a delimiter nobody can guess cannot be forged inside the value).
+ */
+export function formatGithubOutputs(outputs: Record<string, string>): string {
+  return Object.entries(outputs)
+    .map(([name, value]) => {
+      if (!/[\r\n]/.test(value)) return `${name}=${value}\n`;
+      const delimiter = `ghadelimiter_${randomUUID()}`;
+      return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+    })
+    .join('');
+}
