@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { GantryError } from '../core/errors.js';
 import { GANTRY_VERSION } from '../core/version.js';
 import { type CliIo, ExitCode } from './cli-io.js';
+import { registerBench } from './commands/bench.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
@@ -21,6 +22,7 @@ const COMMANDS: Register[] = [
   registerInit,
   registerDeploy,
   registerEval,
+  registerBench,
   registerStatus,
   registerLogs,
   registerRestart,

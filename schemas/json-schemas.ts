@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BenchResults } from './bench-results.js';
 import { BuildPlan } from './build-plan.js';
 import { DeploymentRecord } from './deployment-record.js';
 import { EvalResults } from './eval-results.js';
@@ -16,6 +17,7 @@ export interface GeneratedSchema {
 export const GENERATED_SCHEMAS: GeneratedSchema[] = [
   { file: 'model-manifest.schema.json', schema: ModelManifest, io: 'input' },
   { file: 'validation-report.schema.json', schema: ValidationReport, io: 'output' },
+  { file: 'bench-results.schema.json', schema: BenchResults, io: 'output' },
   { file: 'build-plan.schema.json', schema: BuildPlan, io: 'output' },
   { file: 'deployment-record.schema.json', schema: DeploymentRecord, io: 'output' },
   { file: 'eval-results.schema.json', schema: EvalResults, io: 'output' },
