@@ -3,6 +3,7 @@ import { GantryError } from '../core/errors.js';
 import { GANTRY_VERSION } from '../core/version.js';
 import { type CliIo, ExitCode } from './cli-io.js';
 import { registerBench } from './commands/bench.js';
+import { registerBuild } from './commands/build.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
@@ -19,6 +20,7 @@ type Register = (program: Command, io: CliIo, exit: (code: ExitCode) => void) =>
 const COMMANDS: Register[] = [
   registerValidate,
   registerPlan,
+  registerBuild,
   registerInit,
   registerDeploy,
   registerEval,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BenchResults } from './bench-results.js';
 import { BuildPlan } from './build-plan.js';
+import { BuildRecord } from './build-record.js';
 import { DeploymentRecord } from './deployment-record.js';
 import { EvalResults } from './eval-results.js';
 import { ModelManifest } from './model-manifest.js';
@@ -19,6 +20,7 @@ export const GENERATED_SCHEMAS: GeneratedSchema[] = [
   { file: 'validation-report.schema.json', schema: ValidationReport, io: 'output' },
   { file: 'bench-results.schema.json', schema: BenchResults, io: 'output' },
   { file: 'build-plan.schema.json', schema: BuildPlan, io: 'output' },
+  { file: 'build-record.schema.json', schema: BuildRecord, io: 'output' },
   { file: 'deployment-record.schema.json', schema: DeploymentRecord, io: 'output' },
   { file: 'eval-results.schema.json', schema: EvalResults, io: 'output' },
 ];
