@@ -4,6 +4,7 @@ import { GANTRY_VERSION } from '../core/version.js';
 import { type CliIo, ExitCode } from './cli-io.js';
 import { registerBench } from './commands/bench.js';
 import { registerBuild } from './commands/build.js';
+import { registerImages } from './commands/images.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
@@ -21,6 +22,7 @@ const COMMANDS: Register[] = [
   registerValidate,
   registerPlan,
   registerBuild,
+  registerImages,
   registerInit,
   registerDeploy,
   registerEval,
