@@ -49,7 +49,6 @@ export function registerPlan(program: Command, io: CliIo, exit: (code: ExitCode)
         registry: options.registry ?? (io.env.GANTRY_REGISTRY || undefined),
       });
       for (const d of outcome.warnings) io.stderr(`${formatDiagnostic(d, io.isTTY, 'warning')}\n`);
-      if (outcome.warnings.length > 0) io.stderr('these models are not in the plan: they did not change\n');
       for (const d of outcome.errors) io.stderr(`${formatDiagnostic(d, io.isTTY)}\n`);
       const { plan } = outcome;
       if (plan === undefined) return exit(ExitCode.checkFailed);

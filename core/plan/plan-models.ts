@@ -40,7 +40,7 @@ export interface PlanOutcome {
   plan?: BuildPlan;
   /** Problems in manifests of models the plan would build, and repeated model names. */
   errors: Diagnostic[];
-  /** Problems in manifests of models left out of the plan: they do not stop it. */
+  /** One per invalid manifest of a model left out of the plan, at its first problem: they do not stop it. */
   warnings: Diagnostic[];
 }
 
@@ -120,6 +120,14 @@ function removedModels(input: PlanInput, present: readonly ReadModel[]): Removed
     .map(({ name, ...rest }) => (name === undefined ? rest : { name, ...rest }));
 }
 
+/** A model that did not change is not rebuilt, so its broken manifest gets one line, not every problem. */
+function unplannedWarning(file: string, diagnostics: readonly Diagnostic[]): Diagnostic {
+  const [first, ...more] = diagnostics;
+  const others = more.length === 0 ? '' : ` (and ${more.length} more)`;
+  const message = `${first?.message ?? 'invalid'}${others}; the model did not change, so it is not planned: gantry validate ${file} lists every problem`;
+  return { file, line: first?.line ?? 1, column: first?.column ?? 1, path: first?.path ?? '', message };
+}
+
 function byPlace(a: Diagnostic, b: Diagnostic): number {
   return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
 }
@@ -145,7 +153,8 @@ export function planModels(input: PlanInput): PlanOutcome {
   for (const model of models) {
     const why = reasons.get(model);
     const { manifest, diagnostics } = model.parsed;
-    if (manifest === undefined) (why === undefined ? warnings : errors).push(...diagnostics);
+    if (manifest === undefined && why !== undefined) errors.push(...diagnostics);
+    if (manifest === undefined && why === undefined) warnings.push(unplannedWarning(model.path, diagnostics));
     if (manifest === undefined || why === undefined) continue;
     const { name, version } = manifest;
     planned.push({ name, version, folder: displayFolder(model.folder), manifest: model.path, reasons: why });
