@@ -28,6 +28,8 @@ export interface BuildRequest {
   /** Gantry's REST server (dockerfiles/shared/rest_server.py unless replaced). */
   restServer?: string;
   buildkit?: boolean;
+  /** Build every step afresh (a cold build), ignoring the engine's cache. */
+  noCache?: boolean;
   onProgress?: (detail: string) => void;
   onLine?: (line: string) => void;
   now?: () => Date;
@@ -150,6 +152,7 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
     const args = [
       'build',
       ...(buildkit ? ['--progress=plain'] : []),
+      ...(request.noCache ? ['--no-cache'] : []),
       '--platform',
       `linux/${target.arch}`,
       '-f',

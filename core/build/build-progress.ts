@@ -19,7 +19,8 @@ export class BuildProgress {
       const [, id, rest] = buildkit as unknown as [string, string, string];
       const step = /^\[([^\]]*\d+\/\d+)\] (.*)$/.exec(rest);
       if (step && !this.names.has(id)) {
-        this.names.set(id, `[${step[1]}] ${step[2]}`);
+        // A FROM step only resolves the base image: it is never "cached", so it does not count as a step.
+        if (!step[2]!.startsWith('FROM ')) this.names.set(id, `[${step[1]}] ${step[2]}`);
         this.current = `[${step[1]}] ${step[2]}`;
         return this.current;
       }

@@ -148,14 +148,19 @@ describe('build progress', () => {
     const progress = new BuildProgress();
     const log = [
       '#1 [internal] load build definition from Dockerfile',
-      '#5 [deps 1/3] FROM docker.io/library/python',
+      '#4 [deps 1/3] FROM docker.io/library/python',
+      '#5 [deps 2/3] COPY model/model.yml /gantry/deps/',
       '#5 CACHED',
       '#6 [stage-1 2/7] RUN make',
       '#6 0.2 + make',
       '#6 ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2',
     ];
     const shown = log.map((line) => progress.push(line)).filter(Boolean);
-    expect(shown).toEqual(['[deps 1/3] FROM docker.io/library/python', '[stage-1 2/7] RUN make']);
+    expect(shown).toEqual([
+      '[deps 1/3] FROM docker.io/library/python',
+      '[deps 2/3] COPY model/model.yml /gantry/deps/',
+      '[stage-1 2/7] RUN make',
+    ]);
     expect(progress.cache()).toEqual({ steps: 2, cached: 1 });
     expect(progress.failedStep()).toBe('[stage-1 2/7] RUN make');
   });

@@ -1,0 +1,92 @@
+// Times `gantry build` on the real engine: a cold build (no cache) of each example model, then a
+// rebuild of the unchanged model, which should take at most 10% of the cold time, and the image
+// sizes. Needs the test environment (scripts/test-env.sh). Run with `npm run bench:build`.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildImage } from '../core/build/build-image.js';
+import { requireDockerEngine } from '../core/build/docker.js';
+import { loadManifest } from '../core/manifest/load-manifest.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const TARGET_RATIO = 0.1;
+const REST_SERVER = existsSync(join(ROOT, 'dockerfiles/shared/rest_server.py'))
+  ? join(ROOT, 'dockerfiles/shared/rest_server.py')
+  : join(ROOT, 'test/fixtures/build/rest_server.py');
+
+const MODELS = [
+  { name: 'rest', folder: 'test/fixtures/build/rest-model', base: 'gantry-base/python:bookworm' },
+  { name: 'asr', folder: 'test/fixtures/build/asr-model', base: 'gantry-base/asr:bookworm' },
+  { name: 'openai', folder: 'examples/chat-llm', base: 'gantry-base/node:bookworm' },
+];
+
+/** A copy of the model as its own git repository: builds label the commit. */
+function modelRepo(folder: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-build-'));
+  cpSync(join(ROOT, folder), dir, { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '.');
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-qm', 'model');
+  return dir;
+}
+
+await requireDockerEngine();
+const rows = [];
+for (const model of MODELS) {
+  const dir = modelRepo(model.folder);
+  try {
+    const { manifest } = await loadManifest(join(dir, 'model.yml'));
+    if (!manifest) throw new Error(`${model.folder}/model.yml is not valid`);
+    const build = (noCache: boolean) =>
+      buildImage({
+        modelDir: dir,
+        manifest,
+        target: manifest.targets[0]!,
+        registry: '127.0.0.1:5000/gantry-bench',
+        push: false,
+        baseImage: model.base,
+        timeoutMs: 600_000,
+        templatesDir: join(ROOT, 'dockerfiles'),
+        restServer: REST_SERVER,
+        noCache,
+      });
+    const cold = await build(true);
+    const cached = await build(false);
+    rows.push({
+      model: model.name,
+      image: cold.image,
+      cold_ms: cold.duration_ms,
+      cached_ms: cached.duration_ms,
+      ratio: cached.duration_ms / cold.duration_ms,
+      cached_steps: cached.cache,
+      same_image: cold.image_id === cached.image_id,
+      size_bytes: cached.size_bytes,
+      base_image: model.base,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
+console.log('model    cold      cached    cached/cold  steps cached  same image  size');
+for (const r of rows) {
+  console.log(
+    `${r.model.padEnd(8)} ${ms(r.cold_ms).padEnd(9)} ${ms(r.cached_ms).padEnd(9)} ${`${(r.ratio * 100).toFixed(1)}%`.padEnd(12)} ${`${r.cached_steps?.cached}/${r.cached_steps?.steps}`.padEnd(13)} ${String(r.same_image).padEnd(11)} ${(r.size_bytes / 1e6).toFixed(1)} MB`,
+  );
+}
+const worst = Math.max(...rows.map((r) => r.ratio));
+const verdict = worst <= TARGET_RATIO ? 'meets' : 'misses';
+console.log(
+  `cached rebuilds ${verdict} the target: at most ${TARGET_RATIO * 100}% of a cold build (worst ${(worst * 100).toFixed(1)}%)`,
+);
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+const out = join(ROOT, 'bench/results/build.json');
+writeFileSync(
+  out,
+  `${JSON.stringify({ measured_at: new Date().toISOString(), target_ratio: TARGET_RATIO, worst_ratio: worst, models: rows }, null, 2)}\n`,
+);
+console.log(`wrote ${out}`);
+process.exitCode = worst <= TARGET_RATIO ? 0 : 1;
