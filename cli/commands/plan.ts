@@ -1,6 +1,5 @@
-import { appendFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { formatGithubOutputs, githubOutputs } from '../../core/plan/github-outputs.js';
+import { appendGithubOutputs, githubOutputs } from '../../core/plan/github-outputs.js';
 import { planRepository } from '../../core/plan/plan-repository.js';
 import { renderPlan } from '../../core/plan/render-plan.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
@@ -56,8 +55,10 @@ export function registerPlan(program: Command, io: CliIo, exit: (code: ExitCode)
       else if (options.format === 'text') io.stdout(renderPlan(plan));
       else {
         const outputs = githubOutputs(plan);
-        if (io.env.GITHUB_OUTPUT) await appendFile(io.env.GITHUB_OUTPUT, formatGithubOutputs(outputs));
+        if (io.env.GITHUB_OUTPUT) await appendGithubOutputs(io.env.GITHUB_OUTPUT, outputs);
+        // The matrix on stdout for scripts; the readable plan in the job log.
         io.stdout(`${outputs.matrix}\n`);
+        io.stderr(renderPlan(plan));
       }
       exit(ExitCode.ok);
     });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { appendFile } from 'node:fs/promises';
 import type { BuildPlan } from '../../schemas/build-plan.js';
+import { GantryError } from '../errors.js';
 
 /**
  * The step outputs a workflow builds from: `matrix` for `strategy.matrix: ${{ fromJSON(…) }}`, the planned
@@ -26,4 +28,17 @@ export function formatGithubOutputs(outputs: Record<string, string>): string {
       return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
     })
     .join('');
+}
+
+/** Appends the outputs to the runner's GITHUB_OUTPUT file, where later steps and jobs read them. */
+export async function appendGithubOutputs(file: string, outputs: Record<string, string>): Promise<void> {
+  try {
+    await appendFile(file, formatGithubOutputs(outputs));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new GantryError(
+      'github_output',
+      `cannot write the step outputs to GITHUB_OUTPUT (${file}): ${reason}`,
+    );
+  }
 }

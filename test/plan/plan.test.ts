@@ -341,6 +341,18 @@ describe('gantry plan --format github', () => {
     expect(matrix.include.map((e: { target: string }) => e.target)).toEqual(['cpu', 'cuda-h100']);
     expect(matrix.include[1]['runs-on']).toEqual(['self-hosted', 'linux', 'x64', 'cuda', 'h100']);
     expect(JSON.parse(run.stdout)).toEqual(matrix);
+    expect(run.stderr).toContain('acme/chat 1.0.0 (models/chat)\n  changed: models/chat/weights.bin\n');
+  });
+
+  it('says clearly when GITHUB_OUTPUT cannot be written', async () => {
+    const repo = await monorepo();
+    const output = join(tempDir(), 'no/such/folder/output');
+    const run = await runCli(['plan', '--format', 'github'], {
+      cwd: repo.dir,
+      env: { GITHUB_OUTPUT: output },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`gantry: cannot write the step outputs to GITHUB_OUTPUT (${output})`);
   });
 
   it('writes has-changes=false and a matrix that still parses when nothing changed', async () => {
