@@ -7,6 +7,7 @@ import { registerBuild } from './commands/build.js';
 import { registerImages } from './commands/images.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerEval } from './commands/eval.js';
+import { registerGate } from './commands/gate.js';
 import { registerInit } from './commands/init.js';
 import { registerLogs } from './commands/logs.js';
 import { registerPlan } from './commands/plan.js';
@@ -26,6 +27,7 @@ const COMMANDS: Register[] = [
   registerInit,
   registerDeploy,
   registerEval,
+  registerGate,
   registerBench,
   registerStatus,
   registerLogs,

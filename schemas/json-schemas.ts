@@ -4,6 +4,7 @@ import { BuildPlan } from './build-plan.js';
 import { BuildRecord } from './build-record.js';
 import { DeploymentRecord } from './deployment-record.js';
 import { EvalResults } from './eval-results.js';
+import { GateVerdict } from './gate-verdict.js';
 import { ModelManifest } from './model-manifest.js';
 import { ValidationReport } from './validation-report.js';
 
@@ -23,6 +24,7 @@ export const GENERATED_SCHEMAS: GeneratedSchema[] = [
   { file: 'build-record.schema.json', schema: BuildRecord, io: 'output' },
   { file: 'deployment-record.schema.json', schema: DeploymentRecord, io: 'output' },
   { file: 'eval-results.schema.json', schema: EvalResults, io: 'output' },
+  { file: 'gate-verdict.schema.json', schema: GateVerdict, io: 'output' },
 ];
 
 /** Draft-07: the dialect editors (yaml-language-server) and validators understand best. */

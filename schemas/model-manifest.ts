@@ -368,6 +368,15 @@ export const Gates = z.strictObject({
     .lt(1)
     .default(0.95)
     .meta({ description: 'Confidence level of the verdicts.' }),
+  run_noise: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0.05)
+    .meta({
+      description:
+        'Assumed run-to-run noise of one benchmark run (0.05 = 5%), used where a side has a single run and so no measured noise.',
+    }),
   rules: z.array(GateRule).optional().meta({
     description: 'Rules to enforce. When absent, the defaults for each benchmark kind and evaluator apply.',
   }),

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { GantryError } from '../../core/errors.js';
 import { chooseEvaluation } from '../../core/eval/evaluation-plan.js';
@@ -54,16 +54,18 @@ export function registerEval(program: Command, io: CliIo, exit: (code: ExitCode)
     .option('--outputs <file>', "also write every row's answer as JSONL (batch inference)")
     .addOption(formatOption(['text', 'json']))
     .action(async (options: EvalOptions) => {
+      const at = (path: string) => resolve(io.cwd, path);
       let manifest: Parameters<typeof chooseEvaluation>[2];
       if (options.manifest) {
-        const loaded = await loadManifest(options.manifest);
-        if (!loaded.manifest)
+        const loaded = await loadManifest(at(options.manifest), options.manifest);
+        if (!loaded.manifest) {
           throw new GantryError(
             'manifest_invalid',
             `${options.manifest} has problems; run gantry validate`,
             1,
           );
-        manifest = { value: loaded.manifest, path: options.manifest };
+        }
+        manifest = { value: loaded.manifest, path: at(options.manifest) };
       }
       const choice = chooseEvaluation(options, io.cwd, manifest);
       const dataset = await readDataset(choice.datasetPath, displayPath(io.cwd, choice.datasetPath));
@@ -85,12 +87,13 @@ export function registerEval(program: Command, io: CliIo, exit: (code: ExitCode)
             progress,
           }),
       );
-      if (options.out) await writeFile(options.out, `${JSON.stringify(results, null, 2)}\n`);
+      if (options.out) await writeFile(at(options.out), `${JSON.stringify(results, null, 2)}\n`);
       if (options.outputs) {
+        const outputsFile = at(options.outputs);
         const lines = results.examples.map((e) =>
           JSON.stringify({ id: e.id, prediction: e.prediction, ...(e.error ? { error: e.error } : {}) }),
         );
-        await writeFile(options.outputs, `${lines.join('\n')}\n`);
+        await writeFile(outputsFile, `${lines.join('\n')}\n`);
       }
       if (options.format === 'json') {
         io.stdout(`${JSON.stringify(results, null, 2)}\n`);

@@ -22,7 +22,7 @@ describe('parseManifest', () => {
     expect(manifest?.targets).toEqual([
       { name: 'cpu', platform: 'cpu', arch: 'amd64', gpus: 0, build_args: {}, 'runs-on': ['ubuntu-latest'] },
     ]);
-    expect(manifest?.gates).toEqual({ baseline: 'production', confidence: 0.95 });
+    expect(manifest?.gates).toEqual({ baseline: 'production', confidence: 0.95, run_noise: 0.05 });
     expect(Object.keys(manifest?.environments ?? {})).toEqual(['staging', 'production']);
     expect(manifest?.environments.production?.approvals).toBe(1);
   });
