@@ -109,15 +109,12 @@ function nameIn(text: string): string | undefined {
 function removedModels(input: PlanInput, present: readonly ReadModel[]): RemovedModel[] {
   const paths = new Set(present.map((m) => m.path));
   const names = new Set(present.flatMap((m) => (m.parsed.manifest ? [m.parsed.manifest.name] : [])));
-  return (input.deletedManifests ?? [])
-    .filter((deleted) => !paths.has(deleted.path))
-    .map((deleted) => ({
-      name: nameIn(deleted.text),
-      folder: displayFolder(folderOf(deleted.path)),
-      manifest: deleted.path,
-    }))
-    .filter((removed) => removed.name === undefined || !names.has(removed.name))
-    .map(({ name, ...rest }) => (name === undefined ? rest : { name, ...rest }));
+  return (input.deletedManifests ?? []).flatMap((deleted) => {
+    const name = nameIn(deleted.text);
+    if (paths.has(deleted.path) || (name !== undefined && names.has(name))) return [];
+    const removed = { folder: displayFolder(folderOf(deleted.path)), manifest: deleted.path };
+    return [name === undefined ? removed : { name, ...removed }];
+  });
 }
 
 /** A model that did not change is not rebuilt, so its broken manifest gets one line, not every problem. */
@@ -129,7 +126,8 @@ function unplannedWarning(file: string, diagnostics: readonly Diagnostic[]): Dia
 }
 
 function byPlace(a: Diagnostic, b: Diagnostic): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
 }
 
 /**
@@ -139,7 +137,8 @@ function byPlace(a: Diagnostic, b: Diagnostic): number {
 export function planModels(input: PlanInput): PlanOutcome {
   const exists = treePathExists(input.files);
   const models = [...input.manifests]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    // By path in code-point order, as git lists them, whatever the locale.
+    .sort((a, b) => (a.path < b.path ? -1 : 1))
     .map((manifest) => readModel(manifest, exists));
   const reasons =
     input.changes === undefined
@@ -153,9 +152,12 @@ export function planModels(input: PlanInput): PlanOutcome {
   for (const model of models) {
     const why = reasons.get(model);
     const { manifest, diagnostics } = model.parsed;
-    if (manifest === undefined && why !== undefined) errors.push(...diagnostics);
-    if (manifest === undefined && why === undefined) warnings.push(unplannedWarning(model.path, diagnostics));
-    if (manifest === undefined || why === undefined) continue;
+    if (manifest === undefined) {
+      if (why === undefined) warnings.push(unplannedWarning(model.path, diagnostics));
+      else errors.push(...diagnostics);
+      continue;
+    }
+    if (why === undefined) continue;
     const { name, version } = manifest;
     planned.push({ name, version, folder: displayFolder(model.folder), manifest: model.path, reasons: why });
     matrix.push(...matrixEntries(model, manifest, input.registry));
