@@ -42,10 +42,16 @@ const skip = serviceUnavailable('docker', services.docker(), 'run scripts/test-e
 
 describe.skipIf(skip)('gantry images prune on a real engine', () => {
   it('removes superseded images of a model and keeps the newest', { timeout: 120_000 }, () => {
+    // Whatever an earlier, interrupted run left behind would change the counts.
+    const stale = execFileSync(DOCKER, ['image', 'ls', '-q', '--filter', 'label=dev.gantry.model=prune-me'], {
+      encoding: 'utf8',
+    });
+    for (const id of new Set(stale.split('\n').filter(Boolean))) execFileSync(DOCKER, ['rmi', '-f', id]);
     const tags = [1, 2, 3].map((n) => {
       const tag = `127.0.0.1:5000/gantry-test/prune-me:${n}.0.0-cpu`;
       execFileSync(DOCKER, ['build', '-q', '-t', tag, '-'], {
-        input: `FROM gantry-base/python:bookworm\nLABEL dev.gantry.model=prune-me dev.gantry.target=cpu n=${n}\n`,
+        // A fresh layer each run: an image made of labels alone may come back from the cache with an old date.
+        input: `FROM gantry-base/python:bookworm\nRUN echo ${n} ${Date.now()} > /built\nLABEL dev.gantry.model=prune-me dev.gantry.target=cpu\n`,
         env: { ...process.env, DOCKER_BUILDKIT: '1' },
       });
       execFileSync('sleep', ['1.1']);
