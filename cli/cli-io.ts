@@ -25,3 +25,8 @@ export function processIo(): CliIo {
     isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
   };
 }
+
+/** How a gate verdict ends a command: pass 0, fail 1, inconclusive 3. */
+export function verdictExitCode(verdict: 'pass' | 'fail' | 'inconclusive'): ExitCode {
+  return { pass: ExitCode.ok, fail: ExitCode.checkFailed, inconclusive: ExitCode.inconclusive }[verdict];
+}

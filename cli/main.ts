@@ -4,12 +4,13 @@ import { GANTRY_VERSION } from '../core/version.js';
 import { type CliIo, ExitCode } from './cli-io.js';
 import { registerBench } from './commands/bench.js';
 import { registerBuild } from './commands/build.js';
-import { registerImages } from './commands/images.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerEval } from './commands/eval.js';
 import { registerGate } from './commands/gate.js';
+import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerLogs } from './commands/logs.js';
+import { registerPipeline } from './commands/pipeline.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRestart } from './commands/restart.js';
 import { registerStatus } from './commands/status.js';
@@ -28,6 +29,7 @@ const COMMANDS: Register[] = [
   registerDeploy,
   registerEval,
   registerGate,
+  registerPipeline,
   registerBench,
   registerStatus,
   registerLogs,

@@ -1,8 +1,11 @@
-/** Where images go when nothing else is configured: the local registry of the test environment. */
-export const DEFAULT_REGISTRY = 'localhost:5000';
+/**
+ * Where images go when nothing else is configured: the local registry of the test environment. An IP,
+ * not `localhost`, which may resolve to ::1 first while the registry listens on IPv4 only.
+ */
+export const DEFAULT_REGISTRY = '127.0.0.1:5000';
 
 export interface ImageCoordinates {
-  /** `HOST[:PORT]/PREFIX`, e.g. `ghcr.io/acme` or `localhost:5000`. */
+  /** `HOST[:PORT]/PREFIX`, e.g. `ghcr.io/acme` or `127.0.0.1:5000`. */
   registry: string;
   model: string;
   version: string;

@@ -368,15 +368,10 @@ export const Gates = z.strictObject({
     .lt(1)
     .default(0.95)
     .meta({ description: 'Confidence level of the verdicts.' }),
-  run_noise: z
-    .number()
-    .min(0)
-    .lt(1)
-    .default(0.05)
-    .meta({
-      description:
-        'Assumed run-to-run noise of one benchmark run (0.05 = 5%), used where a side has a single run and so no measured noise.',
-    }),
+  run_noise: z.number().min(0).lt(1).default(0.05).meta({
+    description:
+      'Assumed noise between benchmark runs made at different times (0.05 = 5%): the whole uncertainty of a single run, and a floor of half of it under the spread measured across repetitions, which run back to back and so miss what changes between sessions.',
+  }),
   rules: z.array(GateRule).optional().meta({
     description: 'Rules to enforce. When absent, the defaults for each benchmark kind and evaluator apply.',
   }),

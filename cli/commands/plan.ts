@@ -38,7 +38,7 @@ export function registerPlan(program: Command, io: CliIo, exit: (code: ExitCode)
     .option('--base <ref>', 'commit to compare with (default: the first parent of --head)')
     .option('--head <ref>', 'commit to plan', 'HEAD')
     .option('--all', 'plan every model, changed or not')
-    .option('--registry <registry>', 'registry of the images (default: $GANTRY_REGISTRY or localhost:5000)')
+    .option('--registry <registry>', 'registry of the images (default: $GANTRY_REGISTRY or 127.0.0.1:5000)')
     .addOption(formatOption(['text', 'json', 'github']))
     .addHelpText('after', HELP)
     .action(async (options: PlanOptions) => {

@@ -53,6 +53,16 @@ export function decide(worsening: Interval, limit: number): Verdict {
   return 'inconclusive';
 }
 
+/**
+ * Error rates are judged by a one-sided test instead: proving a rate below 1% takes hundreds of clean
+ * requests per side, so a candidate passes unless its rate is beyond the limit; beyond it, it fails
+ * when clearly worse than the baseline and is inconclusive otherwise.
+ */
+export function decideRate(worsening: Interval, limit: number): Verdict {
+  if (worsening.estimate <= limit + TOLERANCE) return 'pass';
+  return worsening.low > TOLERANCE ? 'fail' : 'inconclusive';
+}
+
 function percent(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 }
@@ -158,13 +168,19 @@ function compareRates(
   );
   const baseRate = baseline.total === 0 ? 0 : baseline.failures / baseline.total;
   const limit = rule.limit.kind === 'absolute' ? rule.limit.value : rule.limit.value * baseRate;
-  const verdict = decide(interval, limit);
+  const verdict = decideRate(interval, limit);
   const change = {
     estimate: interval.estimate,
     low: interval.low,
     high: interval.high,
     unit: 'absolute' as const,
   };
+  const shown = `${describe('absolute', change.estimate)} (${Math.round(context.confidence * 1000) / 10}% interval ${describe('absolute', change.low)} to ${describe('absolute', change.high)})`;
+  const why = {
+    pass: `${shown}: within the ${limit} limit`,
+    fail: `${shown}: clearly worse than the baseline and beyond the ${limit} limit`,
+    inconclusive: `${shown}: beyond the ${limit} limit but not clearly worse than the baseline; more requests are needed`,
+  }[verdict];
   return {
     candidate: {
       value: candidate.total === 0 ? null : candidate.failures / candidate.total,
@@ -173,9 +189,9 @@ function compareRates(
     },
     baseline: { value: baseline.total === 0 ? null : baseRate, runs: baseline.runs, n: baseline.total },
     change,
-    method: `Newcombe score interval for the difference of two rates, ${candidate.failures}/${candidate.total} vs ${baseline.failures}/${baseline.total}`,
+    method: `one-sided test on Newcombe's interval for the difference of two rates, ${candidate.failures}/${candidate.total} vs ${baseline.failures}/${baseline.total}`,
     verdict,
-    reason: reason(verdict, change, limit, context.confidence),
+    reason: why,
     smallest_detectable_change: null,
   };
 }

@@ -82,11 +82,13 @@ export function welchInterval(
   confidence: number,
   prior: { candidate: number; baseline: number },
 ): Interval {
-  // Measured run-to-run variance is trusted, but never below a quarter of the assumed noise: three
-  // runs that happen to agree closely must not make the interval implausibly narrow.
+  // Repetitions run back to back, so their spread misses what changes between the baseline's session
+  // and the candidate's (machine state, neighbours, thermals): it counts for no less than a quarter
+  // of the assumed variance (half its standard deviation).
   const side = (values: readonly number[], priorVariance: number) => {
-    const v = values.length >= 2 ? Math.max(variance(values), priorVariance / 4) : priorVariance;
-    return { v: v / values.length, df: Math.max(values.length - 1, 1) };
+    // One run: the variance is assumed, not estimated, so it carries no t penalty (infinite df).
+    if (values.length < 2) return { v: priorVariance, df: Number.POSITIVE_INFINITY };
+    return { v: Math.max(variance(values), priorVariance / 4) / values.length, df: values.length - 1 };
   };
   const c = side(candidate, prior.candidate);
   const b = side(baseline, prior.baseline);

@@ -77,7 +77,9 @@ describe('gantry bench against the chat-llm example (real HTTP)', () => {
     expect(s.rate_shortfall).toBe(false);
     expect(s.from_scheduled!.ttft_ms!.p50).toBeGreaterThanOrEqual(s.ttft_ms!.p50);
     const sends = results.samples.map((r) => r.sent_ms - r.scheduled_ms).sort((a, b) => a - b);
-    expect(sends[Math.floor(sends.length / 2)]!).toBeLessThan(2);
+    // A busy 2-core runner delays timers by a few ms; a client that ignored its schedule would lag by
+    // whole inter-arrival gaps (10 ms here) and more as the run goes on.
+    expect(sends[Math.floor(sends.length / 2)]!).toBeLessThan(5);
   });
 
   it('reports the wait for a concurrency slot separately', async () => {

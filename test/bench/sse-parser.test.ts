@@ -23,7 +23,7 @@ describe('SSE parser', () => {
   });
 
   it('joins events split across reads at any byte, and reads CRLF streams', () => {
-    const text = role + chunk('héllo') + chunk(' world') + usage + 'data: [DONE]\n\n';
+    const text = `${role + chunk('héllo') + chunk(' world') + usage}data: [DONE]\n\n`;
     const bytes = Buffer.from(text);
     for (const size of [1, 7, 64]) {
       const parser = new SseParser();

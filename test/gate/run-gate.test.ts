@@ -184,3 +184,23 @@ describe('decide', () => {
     expect(decide({ estimate: 0.95 - 0.94, low: 0.95 - 0.94, high: 0.95 - 0.94 }, 0.01)).toBe('pass');
   });
 });
+
+describe('error rates', () => {
+  it('pass a clean candidate without hundreds of requests, and wait for evidence when just beyond the limit', () => {
+    const gates = manifest('  rules:\n    - { metric: failed_rate, absolute: 0.01 }\n');
+    const clean = runGate({
+      candidate: benchRuns(1, { seed: 41 }),
+      baseline: benchRuns(1, { seed: 42 }),
+      manifest: gates,
+    });
+    expect(clean.rules[0]).toMatchObject({ verdict: 'pass', candidate: { value: 0, n: 200 } });
+    expect(clean.rules[0]!.reason).toMatch(/within the 0\.01 limit$/);
+    const few = runGate({
+      candidate: benchRuns(1, { seed: 43, failed: 3 }),
+      baseline: benchRuns(1, { seed: 44 }),
+      manifest: gates,
+    });
+    expect(few.rules[0]!.verdict).toBe('inconclusive');
+    expect(few.rules[0]!.reason).toContain('beyond the 0.01 limit but not clearly worse');
+  });
+});

@@ -79,7 +79,7 @@ describe('gantry plan', () => {
         arch: 'amd64',
         gpus: 0,
         'runs-on': ['ubuntu-latest'],
-        image: 'localhost:5000/acme/chat:1.0.0-cpu',
+        image: '127.0.0.1:5000/acme/chat:1.0.0-cpu',
       },
       {
         model: 'acme/chat',
@@ -92,7 +92,7 @@ describe('gantry plan', () => {
         accelerator: 'h100',
         gpus: 2,
         'runs-on': ['self-hosted', 'linux', 'x64', 'cuda', 'h100'],
-        image: 'localhost:5000/acme/chat:1.0.0-cuda-h100',
+        image: '127.0.0.1:5000/acme/chat:1.0.0-cuda-h100',
       },
     ]);
     expect(plan.removed).toEqual([]);
@@ -109,7 +109,7 @@ describe('gantry plan', () => {
     expect(stdout).toContain('acme/chat 1.0.0 (models/chat)\n  changed: models/chat/weights.bin\n');
     expect(stdout).toContain('acme/asr 1.0.0 (models/asr)\n  depends on shared/tok: shared/tok/vocab.txt\n');
     expect(stdout).toMatch(
-      /acme\/chat +1\.0\.0 +cuda-h100 +cuda\/h100 +amd64 +2 +self-hosted,linux,x64,cuda,h100 +localhost:5000\/acme\/chat:1\.0\.0-cuda-h100\n/,
+      /acme\/chat +1\.0\.0 +cuda-h100 +cuda\/h100 +amd64 +2 +self-hosted,linux,x64,cuda,h100 +127\.0\.0\.1:5000\/acme\/chat:1\.0\.0-cuda-h100\n/,
     );
     expect(stdout).not.toContain('acme/embed');
   });
@@ -204,7 +204,7 @@ describe('gantry plan', () => {
     const plan = await planJson(repo, ['--all', '--head', old]);
     expect(plan.matrix.find((e) => e.model === 'acme/chat')?.version).toBe('1.0.0');
     const now = await planJson(repo);
-    expect(now.matrix.map((e) => e.image)).toEqual(['localhost:5000/acme/chat:2.0.0-cpu']);
+    expect(now.matrix.map((e) => e.image)).toEqual(['127.0.0.1:5000/acme/chat:2.0.0-cpu']);
   });
 
   it('checks paths in a manifest against the tree at the head ref', async () => {

@@ -1,0 +1,94 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DeploymentStore, stateDirectory } from '../../core/deploy/deployment-store.js';
+import { restServerCommand } from '../../core/deploy/rest-server-command.js';
+import { GantryError } from '../../core/errors.js';
+import { findManifests } from '../../core/manifest/find-manifests.js';
+import { runPipeline } from '../../core/pipeline/run-pipeline.js';
+import { RunStore } from '../../core/pipeline/run-store.js';
+import { type CliIo, ExitCode as Exit, type ExitCode, verdictExitCode } from '../cli-io.js';
+import { containerEngines } from '../container-engines.js';
+import { formatVerdict } from '../format-verdict.js';
+import { displayPath } from '../options.js';
+import { renderTable } from '../render-table.js';
+import { TaskList } from '../task-list.js';
+
+interface PipelineOptions {
+  env: string;
+  profile?: string[];
+  suite?: string[];
+  runs: string;
+  keep?: boolean;
+}
+
+const ms = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(1));
+
+export function registerPipeline(program: Command, io: CliIo, exit: (code: ExitCode) => void): void {
+  program
+    .command('pipeline')
+    .description(
+      'run what the workflows run, here: validate, deploy, benchmark, evaluate, gate against the previous run',
+    )
+    .argument('<model-dir>', 'folder with model.yml')
+    .option('--env <name>', 'environment to deploy to', 'staging')
+    .option('--profile <names...>', 'benchmark profiles to run (default: all)')
+    .option('--suite <names...>', 'evaluation suites to run (default: all)')
+    .option('--runs <dir>', 'where results of each run are kept', '.gantry/runs')
+    .option('--keep', 'leave the deployment running afterwards')
+    .action(async (modelDir: string, options: PipelineOptions) => {
+      const [manifestPath] = await findManifests([modelDir], io.cwd);
+      if (!manifestPath) throw new GantryError('manifest_not_found', `no model.yml in ${modelDir}`);
+      const tasks = new TaskList(io);
+      const outcome = await runPipeline({
+        manifestPath: resolve(manifestPath),
+        environment: options.env,
+        deployments: new DeploymentStore(stateDirectory(io.env)),
+        runs: new RunStore(resolve(io.cwd, options.runs)),
+        restServer: restServerCommand,
+        engines: containerEngines(),
+        steps: {
+          run: (title, step) => tasks.run(title, step),
+          skip: (title, reason) => tasks.skip(title, reason),
+        },
+        profiles: options.profile,
+        suites: options.suite,
+        env: io.env,
+        cwd: io.cwd,
+        keepRunning: options.keep,
+      });
+      io.stdout(`\n${outcome.manifest.name} ${outcome.manifest.version}\n\n`);
+      if (outcome.bench.length > 0) {
+        const rows = outcome.bench.map((r) => [
+          r.profile_name ?? r.kind,
+          String(r.summary.completed),
+          String(r.summary.failed),
+          ms(r.summary.ttft_ms?.p50 ?? r.summary.latency_ms?.p50),
+          ms(r.summary.ttft_ms?.p95 ?? r.summary.latency_ms?.p95),
+          ms(r.summary.tpot_ms?.p50),
+          r.summary.output_tokens_per_s === undefined ? '-' : r.summary.output_tokens_per_s.toFixed(0),
+          r.summary.requests_per_s.toFixed(1),
+        ]);
+        io.stdout(
+          renderTable([
+            ['PROFILE', 'OK', 'FAILED', 'TTFT/LAT P50', 'P95', 'TPOT P50', 'TOKENS/S', 'REQ/S'],
+            ...rows,
+          ]),
+        );
+      }
+      for (const e of outcome.evaluations) {
+        const metrics = Object.entries(e.metrics)
+          .filter(([, v]) => v !== null)
+          .map(([k, v]) => `${k} ${Number(v!.toPrecision(4))}`);
+        io.stdout(`${e.suite}: ${metrics.join(', ')}\n`);
+      }
+      io.stdout(`\nresults: ${displayPath(io.cwd, outcome.runDir)}\n`);
+      if (!outcome.verdict) {
+        io.stdout('gate: no earlier run to compare with yet; run the pipeline again after a change.\n');
+        exit(Exit.ok);
+        return;
+      }
+      io.stdout(`\nagainst ${outcome.baseline!.version} (${displayPath(io.cwd, outcome.baseline!.dir)}):\n`);
+      io.stdout(formatVerdict(outcome.verdict, io.isTTY));
+      exit(verdictExitCode(outcome.verdict.verdict));
+    });
+}

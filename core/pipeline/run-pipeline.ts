@@ -1,0 +1,204 @@
+import { dirname, resolve } from 'node:path';
+import type { BenchResults } from '../../schemas/bench-results.js';
+import type { BuildRecord } from '../../schemas/build-record.js';
+import type { DeploymentRecord } from '../../schemas/deployment-record.js';
+import type { EvalResults } from '../../schemas/eval-results.js';
+import type { GateVerdict } from '../../schemas/gate-verdict.js';
+import type { ModelManifest } from '../../schemas/model-manifest.js';
+import { readDataset as readBenchDataset } from '../bench/read-dataset.js';
+import { runBenchmark } from '../bench/run-benchmark.js';
+import { deployModel } from '../deploy/deploy-model.js';
+import type { DeploymentStore } from '../deploy/deployment-store.js';
+import { freePort } from '../deploy/free-port.js';
+import { stopDeployment } from '../deploy/process-deployment.js';
+import { GantryError } from '../errors.js';
+import { EVALUATORS } from '../eval/evaluators/index.js';
+import { readDataset as readEvalDataset } from '../eval/read-dataset.js';
+import { runEvaluation } from '../eval/run-evaluation.js';
+import { TEXT_NORMALISERS } from '../eval/text-normalisers.js';
+import { readResults } from '../gate/read-results.js';
+import { runGate } from '../gate/run-gate.js';
+import { loadManifest } from '../manifest/load-manifest.js';
+import type { RunStore } from './run-store.js';
+
+/** How the pipeline shows its steps: the CLI's task list. */
+export interface StepRunner {
+  run<T>(title: string, step: (progress: (detail: string) => void) => Promise<T>): Promise<T>;
+  skip(title: string, reason: string): void;
+}
+
+export interface PipelineRequest {
+  manifestPath: string;
+  environment: string;
+  deployments: DeploymentStore;
+  runs: RunStore;
+  restServer: (manifest: ModelManifest, port: number) => string[];
+  engines: { docker: boolean };
+  steps: StepRunner;
+  /** Builds the image when asked for and an engine is there; the pipeline deploys a process either way. */
+  build?: (manifest: ModelManifest, folder: string) => Promise<BuildRecord>;
+  profiles?: string[];
+  suites?: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  keepRunning?: boolean;
+}
+
+export interface PipelineOutcome {
+  manifest: ModelManifest;
+  runDir: string;
+  deployment: DeploymentRecord;
+  bench: BenchResults[];
+  evaluations: EvalResults[];
+  baseline?: { version: string; dir: string };
+  verdict?: GateVerdict;
+}
+
+function pick<T>(all: Record<string, T>, chosen: string[] | undefined, what: string): [string, T][] {
+  if (!chosen) return Object.entries(all);
+  return chosen.map((name) => {
+    const found = all[name];
+    if (!found)
+      throw new GantryError(
+        `unknown_${what}`,
+        `no ${what} "${name}" in model.yml; it has: ${Object.keys(all).join(', ') || 'none'}`,
+      );
+    return [name, found];
+  });
+}
+
+/**
+ * What the workflows run, on this machine: validate → build (when asked and possible) → deploy →
+ * benchmark every profile (its repetitions) → evaluate every suite → record the run → gate against the
+ * previous run → stop. Each step shows in the task list with its duration and result.
+ */
+export async function runPipeline(request: PipelineRequest): Promise<PipelineOutcome> {
+  const { steps } = request;
+  const loaded = await steps.run('validate model.yml', async () => loadManifest(request.manifestPath));
+  const manifest = loaded.manifest;
+  if (!manifest) {
+    const lines = loaded.diagnostics.map(
+      (d) => `${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ''}${d.message}`,
+    );
+    throw new GantryError('manifest_invalid', `the manifest has problems:\n${lines.join('\n')}`, 1);
+  }
+  const folder = dirname(request.manifestPath);
+  const profiles = pick(manifest.benchmark, request.profiles, 'profile');
+  const suites = pick(manifest.evaluation, request.suites, 'suite');
+
+  if (request.build && request.engines.docker) {
+    const build = request.build;
+    await steps.run(`build ${manifest.targets[0]!.name} image`, () => build(manifest, folder));
+  } else {
+    steps.skip(
+      'build',
+      request.engines.docker
+        ? 'not asked for (--build): serving as a local process'
+        : 'no container engine here: serving as a local process',
+    );
+  }
+
+  const deployment = await steps.run(
+    `deploy ${manifest.name} ${manifest.version} to ${request.environment}`,
+    async (progress) =>
+      deployModel({
+        manifestPath: request.manifestPath,
+        environment: request.environment,
+        store: request.deployments,
+        restServer: request.restServer,
+        requestedTarget: 'process',
+        engines: request.engines,
+        port: await freePort(),
+        progress,
+      }),
+  );
+  const startedAt = new Date();
+  const runDir = await request.runs.create(manifest.name, manifest.version, startedAt);
+  const bench: BenchResults[] = [];
+  const evaluations: EvalResults[] = [];
+  const files: string[] = [];
+  try {
+    for (const [name, profile] of profiles) {
+      const dataset = profile.dataset
+        ? await readBenchDataset(resolve(folder, profile.dataset), profile.dataset, profile.kind)
+        : undefined;
+      for (let repetition = 0; repetition < profile.repetitions; repetition++) {
+        const label = profile.repetitions > 1 ? ` (run ${repetition + 1}/${profile.repetitions})` : '';
+        const results = await steps.run(`benchmark ${name}${label}`, (progress) =>
+          runBenchmark({
+            kind: profile.kind,
+            endpoint: deployment.url,
+            profile,
+            profileName: name,
+            seed: repetition,
+            dataset,
+            signal: AbortSignal.timeout(30 * 60_000),
+            cwd: request.cwd,
+            env: request.env,
+            onProgress: (p) =>
+              progress(`${p.done}${p.total ? `/${p.total}` : ''} requests, ${p.failed} failed`),
+          }),
+        );
+        bench.push(results);
+        files.push(await request.runs.write(runDir, `bench-${name}-${repetition + 1}.json`, results));
+      }
+    }
+    for (const [name, suite] of suites) {
+      if (suite.evaluator === 'custom') {
+        steps.skip(`evaluate ${name}`, 'custom evaluators run outside gantry eval in this version');
+        continue;
+      }
+      const datasetPath = resolve(folder, suite.dataset);
+      const dataset = await readEvalDataset(datasetPath, suite.dataset);
+      const results = await steps.run(
+        `evaluate ${name} (${suite.evaluator}, ${dataset.rows.length} rows)`,
+        (progress) =>
+          runEvaluation({
+            endpoint: deployment.url,
+            dataset,
+            datasetDir: dirname(datasetPath),
+            evaluator: EVALUATORS[suite.evaluator as keyof typeof EVALUATORS],
+            normaliser: TEXT_NORMALISERS[suite.normaliser],
+            concurrency: suite.concurrency,
+            timeoutMs: 120_000,
+            modelName: manifest.server.model ?? manifest.name,
+            suite: name,
+            model: { name: manifest.name, version: manifest.version },
+            progress,
+          }),
+      );
+      evaluations.push(results);
+      files.push(await request.runs.write(runDir, `eval-${name}.json`, results));
+    }
+  } finally {
+    if (!request.keepRunning)
+      await stopDeployment(
+        (await request.deployments.read(request.environment, manifest.name))!,
+        request.deployments,
+      );
+  }
+
+  const previous = await request.runs.previous(manifest.name, runDir);
+  if (!previous) {
+    steps.skip('gate', 'no earlier run to compare with: this run is the baseline of the next');
+    return { manifest, runDir, deployment, bench, evaluations };
+  }
+  const verdict = await steps.run(`gate against ${previous.version} (the previous run)`, async () =>
+    runGate({
+      candidate: await Promise.all(files.map((f) => readResults(f))),
+      baseline: await Promise.all(previous.files.map((f) => readResults(f))),
+      manifest,
+      locateRule: (i) => ({ file: request.manifestPath, ...loaded.source.locate(['gates', 'rules', i]) }),
+    }),
+  );
+  await request.runs.write(runDir, 'verdict.json', verdict);
+  return {
+    manifest,
+    runDir,
+    deployment,
+    bench,
+    evaluations,
+    baseline: { version: previous.version, dir: previous.dir },
+    verdict,
+  };
+}

@@ -1,0 +1,68 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GateVerdict } from '../../schemas/gate-verdict.js';
+import { runCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
+
+/** The chat-llm example with a short profile of 3 repetitions and a configurable time per token. */
+function chatModel(root: string, tpotMs: number): string {
+  const dir = join(root, 'chat-llm');
+  cpSync('examples/chat-llm', dir, { recursive: true });
+  const manifest = readFileSync(join(dir, 'model.yml'), 'utf8')
+    .replace(/CHAT_LLM_TTFT_MS: "\d+"/, 'CHAT_LLM_TTFT_MS: "20"')
+    .replace(/CHAT_LLM_TPOT_MS: "\d+"/, `CHAT_LLM_TPOT_MS: "${tpotMs}"`)
+    .replace(
+      /benchmark:\n[\s\S]*?\ngates:/,
+      [
+        'benchmark:',
+        '  chat:',
+        '    kind: openai-chat',
+        '    input_tokens: 32',
+        '    output_tokens: 16',
+        '    load: { type: concurrency, concurrency: 4 }',
+        '    requests: 40',
+        '    warmup: 4',
+        '    repetitions: 3',
+        'gates:',
+      ].join('\n'),
+    );
+  writeFileSync(join(dir, 'model.yml'), manifest);
+  return dir;
+}
+
+describe('gantry pipeline', () => {
+  it('records a baseline, then fails the gate on a slower version and shows the regression with its interval', async () => {
+    const root = tempDir();
+    const env = { ...process.env, GANTRY_STATE_DIR: join(root, 'state') };
+    const runs = join(root, 'runs');
+
+    const first = await runCli(['pipeline', chatModel(join(root, 'v1'), 5), '--runs', runs], {
+      env,
+      cwd: root,
+    });
+    expect(first.stderr).toMatch(/✔ deploy chat-llm 1\.0\.0 to staging/);
+    expect(first.stderr).toMatch(/✔ benchmark chat \(run 3\/3\)/);
+    expect(first.stdout).toContain('gate: no earlier run to compare with yet');
+    expect(first.code).toBe(0);
+
+    const second = await runCli(['pipeline', chatModel(join(root, 'v2'), 9), '--runs', runs], {
+      env,
+      cwd: root,
+    });
+    expect(second.code).toBe(1);
+    expect(second.stdout).toMatch(
+      /output_tokens_per_s \(chat\)\s+[\d.]+\s+[\d.]+\s+\+\d+\.\d% \[\+\d+\.\d%, \+\d+\.\d%\]\s+5%\s+FAIL/,
+    );
+    expect(second.stdout).toContain('gate: FAIL');
+    const verdictFile = second.stdout.match(/results: (\S+)/)![1]!;
+    const verdict = GateVerdict.parse(
+      JSON.parse(readFileSync(join(root, verdictFile, 'verdict.json'), 'utf8')),
+    );
+    const throughput = verdict.rules.find((r) => r.metric === 'output_tokens_per_s')!;
+    expect(throughput.change!.low).toBeGreaterThan(0.2);
+    expect(throughput.location?.line).toBeGreaterThan(0);
+    // Nothing is left running.
+    expect((await runCli(['status'], { env })).stdout).not.toMatch(/healthy/);
+  }, 120_000);
+});
