@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { describeLimit } from '../core/gate/evaluate-rule.js';
 import type { GateVerdict } from '../schemas/gate-verdict.js';
 import { renderTable } from './render-table.js';
 
@@ -25,11 +26,11 @@ export function formatVerdict(verdict: GateVerdict, color: boolean): string {
     value(r.baseline.value),
     value(r.candidate.value),
     change(r),
-    r.limit.kind === 'relative' ? `${r.limit.value * 100}%` : String(r.limit.value),
+    describeLimit(r.limit, r.direction),
     mark[r.verdict],
   ]);
   const lines = [
-    renderTable([['METRIC', 'BASELINE', 'CANDIDATE', 'WORSENING [INTERVAL]', 'LIMIT', 'VERDICT'], ...rows]),
+    renderTable([['METRIC', 'BASELINE', 'CANDIDATE', 'CHANGE [INTERVAL]', 'LIMIT', 'VERDICT'], ...rows]),
   ];
   for (const r of verdict.rules.filter((x) => x.verdict !== 'pass')) lines.push(`${r.metric}: ${r.reason}\n`);
   for (const w of verdict.warnings) lines.push(`warning: ${w}\n`);

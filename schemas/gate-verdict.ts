@@ -41,7 +41,8 @@ export const RuleVerdict = z.object({
   verdict: z.enum(VERDICTS),
   reason: z.string(),
   smallest_detectable_change: z.number().nullable().meta({
-    description: "Worsening this comparison would detect 80% of the time, in the limit's unit.",
+    description:
+      'The candidate against the baseline with its interval: relative = candidate / baseline − 1, absolute = candidate − baseline. Which sign is worse follows direction.',
   }),
   more_repetitions: z.number().int().min(0).nullable().optional().meta({
     description: 'Inconclusive: about how many more runs per side would likely decide it.',

@@ -71,18 +71,29 @@ function describe(unit: 'relative' | 'absolute', x: number): string {
   return unit === 'relative' ? percent(x) : `${x >= 0 ? '+' : ''}${Number(x.toPrecision(3))}`;
 }
 
+/**
+ * Why a rule got its verdict, in the metric's own terms: the change of the candidate against the
+ * baseline (relative: candidate / baseline − 1; absolute: candidate − baseline) and its interval.
+ */
 function reason(
   verdict: Verdict,
   change: NonNullable<Decision['change']>,
-  limit: number,
+  direction: Direction,
+  limit: string,
   confidence: number,
 ): string {
   const ci = `${Math.round(confidence * 1000) / 10}% interval ${describe(change.unit, change.low)} to ${describe(change.unit, change.high)}`;
-  const worse = `${describe(change.unit, change.estimate)} worse (${ci})`;
-  const bound = `the ${change.unit === 'relative' ? `${(limit * 100).toFixed(1)}%` : limit} limit`;
-  if (verdict === 'fail') return `${worse}: clearly worse and beyond ${bound}`;
-  if (verdict === 'pass') return `${worse}: within ${bound} even at the interval's worst`;
-  return `${worse}: the interval spans ${bound}; more runs are needed to decide`;
+  const shown = `${describe(change.unit, change.estimate)} (${ci})`;
+  const bound = `the limit of ${limit} (${direction} is better)`;
+  if (verdict === 'fail') return `${shown}: clearly worse, and beyond ${bound}`;
+  if (verdict === 'pass') return `${shown}: within ${bound} even at the interval's worse end`;
+  return `${shown}: the interval reaches past ${bound}; more runs are needed to decide`;
+}
+
+/** How a limit reads: the worst change allowed, signed the way that is worse. */
+export function describeLimit(limit: ResolvedRule['limit'], direction: Direction): string {
+  const signed = direction === 'lower' ? limit.value : -limit.value;
+  return describe(limit.kind, signed);
 }
 
 /** Variance of ln(statistic) within one run, by bootstrapping its requests. */
@@ -121,17 +132,26 @@ function compareRuns(
     baseline: prior(baseline, 2),
   });
   const w: Interval = sign > 0 ? raw : { ...raw, estimate: -raw.estimate, low: -raw.high, high: -raw.low };
-  const limit = relative ? Math.log1p(rule.limit.value) : rule.limit.value;
+  // "10%" means up to 10% higher for a latency and down to 10% lower for a throughput (not 1/1.1).
+  const limit = !relative
+    ? rule.limit.value
+    : sign > 0
+      ? Math.log1p(rule.limit.value)
+      : rule.limit.value >= 1
+        ? Number.POSITIVE_INFINITY
+        : -Math.log1p(-rule.limit.value);
   const verdict = decide(w, limit);
-  const toUnit = (x: number) => (relative ? Math.expm1(x) : x);
+  const natural = (x: number) => (relative ? Math.expm1(x) : x);
   const change = {
-    estimate: toUnit(w.estimate),
-    low: toUnit(w.low),
-    high: toUnit(w.high),
+    estimate: natural(raw.estimate),
+    low: natural(raw.low),
+    high: natural(raw.high),
     unit: rule.limit.kind,
   };
   const power = normalQuantile(1 - (1 - context.confidence) / 2) + normalQuantile(0.8);
-  const mdc = w.se === undefined ? null : toUnit(power * w.se);
+  const detectable = w.se === undefined ? undefined : power * w.se;
+  const mdc =
+    detectable === undefined ? null : relative ? Math.abs(Math.expm1(sign * detectable)) : detectable;
   let more: number | null | undefined;
   if (verdict === 'inconclusive' && w.se !== undefined && w.se > 0) {
     const half = (w.high - w.low) / 2;
@@ -146,7 +166,13 @@ function compareRuns(
     change,
     method: `Welch t on ${relative ? 'log ' : ''}per-run ${rule.metric}, ${candidate.values.length} vs ${baseline.values.length} runs`,
     verdict,
-    reason: reason(verdict, change, rule.limit.value, context.confidence),
+    reason: reason(
+      verdict,
+      change,
+      rule.direction,
+      describeLimit(rule.limit, rule.direction),
+      context.confidence,
+    ),
     smallest_detectable_change: mdc,
     ...(more !== undefined ? { more_repetitions: more } : {}),
   };
@@ -259,7 +285,12 @@ function compareExamples(
   const baseValue = pairs.length ? value('b') : null;
   const limit = rule.limit.kind === 'absolute' ? rule.limit.value : rule.limit.value * (baseValue ?? 0);
   const verdict = pairs.length === 0 ? 'inconclusive' : decide(w, limit);
-  const change = { estimate: w.estimate, low: w.low, high: w.high, unit: 'absolute' as const };
+  const change = {
+    estimate: interval.estimate,
+    low: interval.low,
+    high: interval.high,
+    unit: 'absolute' as const,
+  };
   const power = normalQuantile(1 - (1 - context.confidence) / 2) + normalQuantile(0.8);
   return {
     candidate: { value: pairs.length ? value('c') : null, runs: candidate.runs, n: pairs.length },
@@ -270,7 +301,13 @@ function compareExamples(
     reason:
       pairs.length === 0
         ? 'no example is in both results: they are not the same dataset'
-        : reason(verdict, change, limit, context.confidence),
+        : reason(
+            verdict,
+            change,
+            rule.direction,
+            describeLimit({ kind: 'absolute', value: limit }, rule.direction),
+            context.confidence,
+          ),
     smallest_detectable_change: w.se === undefined ? null : power * w.se,
   };
 }

@@ -49,7 +49,7 @@ describe('gantry gate', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /ttft_ms\.p95 \(chat\)\s+\d+(\.\d+)?\s+\d+(\.\d+)?\s+\+\d+\.\d% \[\+\d+\.\d%, \+\d+\.\d%\]\s+10%\s+FAIL/,
+      /ttft_ms\.p95 \(chat\)\s+\d+(\.\d+)?\s+\d+(\.\d+)?\s+\+\d+\.\d% \[\+\d+\.\d%, \+\d+\.\d%\]\s+\+10\.0%\s+FAIL/,
     );
     expect(run.stdout).toContain('gate: FAIL (95% confidence, 1 rules)');
     const verdict = GateVerdict.parse(JSON.parse((await import('node:fs')).readFileSync(out, 'utf8')));

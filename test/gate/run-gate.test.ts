@@ -46,7 +46,7 @@ describe('gate verdicts', () => {
     expect(rule!.change!.estimate).toBeGreaterThan(0.2);
     expect(rule!.change!.low).toBeGreaterThan(0);
     expect(rule!.reason).toMatch(
-      /^\+\d+\.\d% worse \(95% interval \+\d+\.\d% to \+\d+\.\d%\): clearly worse and beyond the 10\.0% limit$/,
+      /^\+\d+\.\d% \(95% interval \+\d+\.\d% to \+\d+\.\d%\): clearly worse, and beyond the limit of \+10\.0% \(lower is better\)$/,
     );
   });
 
@@ -57,7 +57,9 @@ describe('gate verdicts', () => {
       manifest: manifest('  rules:\n    - { metric: ttft_ms.p95, relative: 0.05 }\n'),
     });
     expect(verdict.verdict).toBe('inconclusive');
-    expect(verdict.rules[0]!.reason).toContain('the interval spans the 5.0% limit');
+    expect(verdict.rules[0]!.reason).toContain(
+      'the interval reaches past the limit of +5.0% (lower is better)',
+    );
     expect(verdict.rules[0]!.more_repetitions).toBeGreaterThan(0);
   });
 
@@ -75,7 +77,9 @@ describe('gate verdicts', () => {
       manifest: gates,
     });
     expect(faster.rules[0]!.verdict).toBe('pass');
-    expect(faster.rules[0]!.change!.estimate).toBeLessThan(0);
+    expect(faster.rules[0]!.change!.estimate).toBeGreaterThan(0.3);
+    expect(slower.rules[0]!.change!.high).toBeLessThan(-0.15);
+    expect(slower.rules[0]!.reason).toContain('beyond the limit of -5.0% (higher is better)');
   });
 
   it("applies an absolute limit in the metric's unit", () => {

@@ -52,7 +52,7 @@ describe('gantry pipeline', () => {
     });
     expect(second.code).toBe(1);
     expect(second.stdout).toMatch(
-      /output_tokens_per_s \(chat\)\s+[\d.]+\s+[\d.]+\s+\+\d+\.\d% \[\+\d+\.\d%, \+\d+\.\d%\]\s+5%\s+FAIL/,
+      /output_tokens_per_s \(chat\)\s+[\d.]+\s+[\d.]+\s+-\d+\.\d% \[-\d+\.\d%, -\d+\.\d%\]\s+-10\.0%\s+FAIL/,
     );
     expect(second.stdout).toContain('gate: FAIL');
     const verdictFile = second.stdout.match(/results: (\S+)/)![1]!;
@@ -60,7 +60,7 @@ describe('gantry pipeline', () => {
       JSON.parse(readFileSync(join(root, verdictFile, 'verdict.json'), 'utf8')),
     );
     const throughput = verdict.rules.find((r) => r.metric === 'output_tokens_per_s')!;
-    expect(throughput.change!.low).toBeGreaterThan(0.2);
+    expect(throughput.change!.high).toBeLessThan(-0.2);
     expect(throughput.location?.line).toBeGreaterThan(0);
     // Nothing is left running.
     expect((await runCli(['status'], { env })).stdout).not.toMatch(/healthy/);
