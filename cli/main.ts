@@ -22,19 +22,19 @@ type Register = (program: Command, io: CliIo, exit: (code: ExitCode) => void) =>
 /** Every command, in the order `gantry --help` lists them. */
 const COMMANDS: Register[] = [
   registerValidate,
+  registerInit,
   registerPlan,
   registerBuild,
   registerImages,
-  registerInit,
   registerDeploy,
-  registerEval,
-  registerGate,
-  registerPipeline,
-  registerBench,
   registerStatus,
   registerLogs,
   registerRestart,
   registerStop,
+  registerBench,
+  registerEval,
+  registerGate,
+  registerPipeline,
 ];
 
 /** Runs the gantry command line in-process and returns its exit status; never throws. */
