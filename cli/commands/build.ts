@@ -9,10 +9,10 @@ import { GantryError } from '../../core/errors.js';
 import { DEFAULT_REGISTRY } from '../../core/image-reference.js';
 import { findManifests } from '../../core/manifest/find-manifests.js';
 import { loadManifest } from '../../core/manifest/load-manifest.js';
+import { packageFile } from '../../core/package-files.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
 import { formatDiagnostic } from '../format-diagnostics.js';
 import { displayPath, formatOption, type OutputFormat } from '../options.js';
-import { packageFile } from '../package-files.js';
 import { TaskList } from '../task-list.js';
 
 interface BuildOptions {

@@ -5,10 +5,10 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { GantryError } from '../../core/errors.js';
 import { starterFiles } from '../../core/init/starter-files.js';
+import { packageFile } from '../../core/package-files.js';
 import { manifestJsonSchema } from '../../schemas/json-schemas.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
 import { displayPath, repositoryRoot } from '../options.js';
-import { packageFile } from '../package-files.js';
 
 export function registerInit(program: Command, io: CliIo, exit: (code: ExitCode) => void): void {
   program

@@ -1,10 +1,11 @@
 import { simpleGit } from 'simple-git';
 import type { DeploymentRecord } from '../../schemas/deployment-record.js';
-import type { DEPLOY_TARGETS, ModelManifest } from '../../schemas/model-manifest.js';
+import type { DEPLOY_TARGETS } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
 import { loadManifest } from '../manifest/load-manifest.js';
 import type { DeploymentStore } from './deployment-store.js';
 import { deployProcess } from './process-deployment.js';
+import type { RestServer } from './server-command.js';
 
 export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
 
@@ -42,7 +43,7 @@ export interface DeployModelRequest {
   manifestPath: string;
   environment: string;
   store: DeploymentStore;
-  restServer: (manifest: ModelManifest, port: number) => string[];
+  restServer: RestServer;
   requestedTarget?: DeployTarget;
   engines: { docker: boolean };
   port?: number;

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DeploymentRecord } from '../../schemas/deployment-record.js';
 import type { ModelManifest } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
+import { restServerManifest } from '../serve/rest-server-manifest.js';
 import type { DeploymentStore } from './deployment-store.js';
 import { freePort, portIsFree } from './free-port.js';
-import { serverCommand } from './server-command.js';
+import { type RestServer, serverCommand } from './server-command.js';
 import { tailFile } from './tail-file.js';
 import { waitForHealth } from './wait-for-health.js';
 
@@ -17,7 +18,7 @@ export interface ProcessDeployment {
   environment: string;
   store: DeploymentStore;
   /** How Gantry's REST wrapper serves a `rest` model: the command for a manifest and port. */
-  restServer: (manifest: ModelManifest, port: number) => string[];
+  restServer: RestServer;
   port?: number;
   gitSha?: string;
   startupTimeoutMs?: number;
@@ -82,10 +83,14 @@ export async function deployProcess(request: ProcessDeployment): Promise<Deploym
   const { manifest, store, environment } = request;
   const previous = await store.read(environment, manifest.name);
   const port = await choosePort(manifest, request.port, previous);
-  const { command, env } = serverCommand(manifest, port, request.restServer);
   const startedAt = new Date();
   const logPath = store.logFile(environment, manifest.name, startedAt);
   mkdirSync(dirname(logPath), { recursive: true });
+  // Gantry's REST server reads model.yml's identity and schemas as JSON (it has no YAML parser).
+  const manifestJson = logPath.replace(/\.log$/, '.manifest.json');
+  if (manifest.server.type === 'rest')
+    writeFileSync(manifestJson, JSON.stringify(restServerManifest(manifest)));
+  const { command, env } = serverCommand(manifest, port, request.restServer, manifestJson);
   const log = openSync(logPath, 'a');
   const child = spawn(command[0]!, command.slice(1), {
     cwd: request.folder,

@@ -2,6 +2,9 @@ import type { ModelManifest } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
 import { splitCommandLine } from '../split-command-line.js';
 
+/** How Gantry's REST server is started for a manifest, a port and its manifest JSON file. */
+export type RestServer = (manifest: ModelManifest, port: number, manifestJson: string) => string[];
+
 export interface ServerCommand {
   command: string[];
   env: Record<string, string>;
@@ -17,7 +20,8 @@ const IMAGE_ONLY = new Set(['vllm', 'tgi', 'triton']);
 export function serverCommand(
   manifest: ModelManifest,
   port: number,
-  restServer: (manifest: ModelManifest, port: number) => string[],
+  restServer: RestServer,
+  manifestJson: string,
 ): ServerCommand {
   const { server } = manifest;
   const env = {
@@ -26,7 +30,8 @@ export function serverCommand(
     GANTRY_MODEL: manifest.name,
     GANTRY_VERSION: manifest.version,
   };
-  if (server.type === 'rest') return { command: [...restServer(manifest, port), ...server.args], env };
+  if (server.type === 'rest')
+    return { command: [...restServer(manifest, port, manifestJson), ...server.args], env };
   if (IMAGE_ONLY.has(server.type) || server.command === undefined) {
     throw new GantryError(
       'process_unsupported',

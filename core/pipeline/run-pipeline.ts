@@ -11,6 +11,7 @@ import { deployModel } from '../deploy/deploy-model.js';
 import type { DeploymentStore } from '../deploy/deployment-store.js';
 import { freePort } from '../deploy/free-port.js';
 import { stopDeployment } from '../deploy/process-deployment.js';
+import type { RestServer } from '../deploy/server-command.js';
 import { GantryError } from '../errors.js';
 import { EVALUATORS } from '../eval/evaluators/index.js';
 import { readDataset as readEvalDataset } from '../eval/read-dataset.js';
@@ -32,7 +33,7 @@ export interface PipelineRequest {
   environment: string;
   deployments: DeploymentStore;
   runs: RunStore;
-  restServer: (manifest: ModelManifest, port: number) => string[];
+  restServer: RestServer;
   engines: { docker: boolean };
   steps: StepRunner;
   /** Builds the image when asked for and an engine is there; the pipeline deploys a process either way. */

@@ -361,6 +361,9 @@ def error(status: int, code: str, message: str, path: str | None) -> tuple[int, 
 class Handler(BaseHTTPRequestHandler):
     service: Service
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; without TCP_NODELAY, Nagle's algorithm holds the body until
+    # the client's delayed ACK (~40 ms on Linux), which would dominate every prediction's latency.
+    disable_nagle_algorithm = True
     server_version = "gantry-rest"
     timeout = 120  # seconds an idle keep-alive connection keeps its thread
 

@@ -23,6 +23,7 @@ describe('serverCommand', () => {
       ),
       9123,
       noRest,
+      'unused.json',
     );
     expect(command).toEqual({
       command: ['node', 'server.mjs', '--port', '9123', '--ttft-ms', '20'],
@@ -31,13 +32,13 @@ describe('serverCommand', () => {
   });
 
   it('serves rest models through the REST wrapper', () => {
-    const command = serverCommand(manifest('{ type: rest }'), 8080, (m, port) => [
-      'python3',
-      'wrapper.py',
-      m.name,
-      String(port),
-    ]);
-    expect(command.command).toEqual(['python3', 'wrapper.py', 'acme/m', '8080']);
+    const command = serverCommand(
+      manifest('{ type: rest }'),
+      8080,
+      (m, port, json) => ['python3', 'wrapper.py', m.name, String(port), json],
+      '/state/m.manifest.json',
+    );
+    expect(command.command).toEqual(['python3', 'wrapper.py', 'acme/m', '8080', '/state/m.manifest.json']);
   });
 });
 

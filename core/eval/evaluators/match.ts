@@ -4,12 +4,15 @@ import { asText, type Evaluator, mean, referenceField } from '../evaluator.js';
 /** Fields a classifier's answer is read from when it answers with an object. */
 const PREDICTION_FIELDS = ['label', 'prediction', 'class', 'output'] as const;
 
-/** The predicted label of an answer: the answer itself, or its label field. */
-export function predictedLabel(prediction: unknown): unknown {
-  if (prediction && typeof prediction === 'object' && !Array.isArray(prediction)) {
+/**
+ * The predicted label of an answer: the answer itself, or its label field, looked for a few levels
+ * down (Gantry's REST server answers {"prediction": {"label": …, "probability": …}}).
+ */
+export function predictedLabel(prediction: unknown, depth = 3): unknown {
+  if (depth > 0 && prediction && typeof prediction === 'object' && !Array.isArray(prediction)) {
     const record = prediction as Record<string, unknown>;
     const field = PREDICTION_FIELDS.find((f) => record[f] !== undefined);
-    if (field) return record[field];
+    if (field) return predictedLabel(record[field], depth - 1);
   }
   return prediction;
 }
