@@ -27,4 +27,6 @@ export const services = {
   pocketsphinx: () =>
     commandSucceeds('sh', ['-c', 'command -v pocketsphinx || command -v pocketsphinx_continuous']),
   chromium: () => existsSync('/usr/bin/chromium'),
+  /** Speech synthesis for test audio: espeak-ng speaks, sox resamples to 16 kHz mono. */
+  espeakNg: () => commandSucceeds('sh', ['-c', 'command -v espeak-ng && command -v sox']),
 };
