@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BenchmarkKind } from '../../schemas/metrics.js';
 import { GantryError } from '../errors.js';
-
-/** One row of a benchmark dataset (JSONL), checked for what its kind needs. */
-export type DatasetRow = Record<string, unknown>;
+import { type DatasetRow, parseJsonlRows } from '../jsonl-rows.js';
 
 const NEEDS: Record<BenchmarkKind, { fields: string[]; example: string }> = {
   'openai-chat': { fields: ['prompt', 'messages'], example: '{"prompt": "Hello", "output_tokens": 64}' },
@@ -18,33 +16,27 @@ const NEEDS: Record<BenchmarkKind, { fields: string[]; example: string }> = {
 
 /** Parses JSONL text; every bad line is reported with file:line and what a good row looks like. */
 export function parseDataset(text: string, file: string, kind: BenchmarkKind): DatasetRow[] {
-  const rows: DatasetRow[] = [];
-  const problems: string[] = [];
   const { fields, example } = NEEDS[kind];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (error) {
-      problems.push(`${file}:${i + 1}: not valid JSON (${(error as Error).message})`);
-      return;
-    }
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      problems.push(`${file}:${i + 1}: each line must be a JSON object, like ${example}`);
-    } else if (!fields.some((f) => f in row)) {
+  const parsed = parseJsonlRows(text, file, example);
+  const problems = parsed.problems;
+  const rows: DatasetRow[] = [];
+  for (const { row, line } of parsed.rows) {
+    if (!fields.some((f) => f in row)) {
       problems.push(
-        `${file}:${i + 1}: a ${kind} row needs ${fields.map((f) => `"${f}"`).join(' or ')}, like ${example}`,
+        `${file}:${line}: a ${kind} row needs ${fields.map((f) => `"${f}"`).join(' or ')}, like ${example}`,
       );
-    } else if (kind === 'openai-chat' || kind === 'openai-completions') {
-      const r = row as DatasetRow;
-      if ('prompt' in r && typeof r.prompt !== 'string')
-        problems.push(`${file}:${i + 1}: "prompt" must be a string`);
-      else if ('messages' in r && !Array.isArray(r.messages))
-        problems.push(`${file}:${i + 1}: "messages" must be a list`);
-      else rows.push(r);
-    } else rows.push(row as DatasetRow);
-  });
+    } else if (
+      'prompt' in row &&
+      (kind === 'openai-chat' || kind === 'openai-completions') &&
+      typeof row.prompt !== 'string'
+    ) {
+      problems.push(`${file}:${line}: "prompt" must be a string`);
+    } else if ('messages' in row && kind === 'openai-chat' && !Array.isArray(row.messages)) {
+      problems.push(`${file}:${line}: "messages" must be a list`);
+    } else {
+      rows.push(row);
+    }
+  }
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join('\n  ');
     const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : '';

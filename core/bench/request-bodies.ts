@@ -1,8 +1,8 @@
 import type { BenchmarkKind } from '../../schemas/metrics.js';
 import type { BenchmarkProfile } from '../../schemas/model-manifest.js';
+import type { DatasetRow } from '../jsonl-rows.js';
 import type { PreparedRequest } from './http-target.js';
 import { type Random, seededRandom } from './random.js';
-import type { DatasetRow } from './read-dataset.js';
 
 /** Request path of each kind unless the profile names one. */
 export const DEFAULT_PATHS: Record<BenchmarkKind, string> = {

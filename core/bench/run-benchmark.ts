@@ -3,11 +3,11 @@ import { BENCH_RESULTS_VERSION, type BenchResults, type RequestSample } from '..
 import type { BenchmarkKind } from '../../schemas/metrics.js';
 import type { BenchmarkProfile } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
+import type { DatasetRow } from '../jsonl-rows.js';
 import { judgeSaturation, watchClient } from './client-monitor.js';
 import { environmentFingerprint } from './environment.js';
 import { HdrHistogram } from './hdr-histogram.js';
 import { type Exchange, HttpTarget } from './http-target.js';
-import type { DatasetRow } from './read-dataset.js';
 import { DEFAULT_PATHS, requestBuilder } from './request-bodies.js';
 import { requestSample } from './request-sample.js';
 import { type Dispatched, type LoadPlan, runLoad, type SteadyLoad } from './run-load.js';

@@ -1,8 +1,6 @@
 import type { Direction, Evaluator as EvaluatorName } from '../../schemas/metrics.js';
+import type { DatasetRow } from '../jsonl-rows.js';
 import type { TextNormaliser } from './text-normalisers.js';
-
-/** A dataset row: one JSON object per line of a JSONL file. */
-export type DatasetRow = Record<string, unknown>;
 
 /**
  * How one kind of score is computed. Adding an evaluator is one file implementing this and one line in

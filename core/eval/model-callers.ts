@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { DatasetRow } from './evaluator.js';
+import type { DatasetRow } from '../jsonl-rows.js';
 
 /** How a dataset row is sent to a model server and what of the answer is the prediction. */
 export interface ModelCaller {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { GantryError } from '../errors.js';
-import type { DatasetRow } from './evaluator.js';
+import { type DatasetRow, parseJsonlRows } from '../jsonl-rows.js';
 
 export interface Dataset {
   path: string;
@@ -22,26 +22,13 @@ export async function readDataset(path: string, displayPath = path): Promise<Dat
       `${displayPath}: cannot read the dataset (${error.code ?? error.message})`,
     );
   });
-  const rows: DatasetRow[] = [];
-  const lines: number[] = [];
-  const problems: string[] = [];
-  bytes
-    .toString('utf8')
-    .split('\n')
-    .forEach((text, i) => {
-      if (text.trim() === '') return;
-      try {
-        const value: unknown = JSON.parse(text);
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          problems.push(`${displayPath}:${i + 1}: expected a JSON object per line`);
-        } else {
-          rows.push(value as DatasetRow);
-          lines.push(i + 1);
-        }
-      } catch (error) {
-        problems.push(`${displayPath}:${i + 1}: not valid JSON (${(error as Error).message})`);
-      }
-    });
+  const { rows: parsed, problems } = parseJsonlRows(
+    bytes.toString('utf8'),
+    displayPath,
+    '{"input": …, "label": …}',
+  );
+  const rows = parsed.map((r) => r.row);
+  const lines = parsed.map((r) => r.line);
   if (problems.length > 0) throw new GantryError('dataset_malformed', problems.join('\n'));
   if (rows.length === 0) throw new GantryError('dataset_empty', `${displayPath}: the dataset has no rows`);
   return { path: displayPath, sha256: createHash('sha256').update(bytes).digest('hex'), rows, lines };

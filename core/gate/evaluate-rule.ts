@@ -96,6 +96,18 @@ export function describeLimit(limit: ResolvedRule['limit'], direction: Direction
   return describe(limit.kind, signed);
 }
 
+/** The change turned so that positive is worse, whichever direction the metric prefers. */
+function worsening(change: Interval, direction: Direction): Interval {
+  return direction === 'lower'
+    ? change
+    : { ...change, estimate: -change.estimate, low: -change.high, high: -change.low };
+}
+
+/** Standard errors between a change and the smallest one detected 80% of the time at this confidence. */
+function detectableFactor(confidence: number): number {
+  return normalQuantile(1 - (1 - confidence) / 2) + normalQuantile(0.8);
+}
+
 /** Variance of ln(statistic) within one run, by bootstrapping its requests. */
 function withinRunLogVariance(samples: readonly number[], stat: string, seed: number): number {
   const random = seededRandom(seed);
@@ -131,7 +143,7 @@ function compareRuns(
     candidate: prior(candidate, 1),
     baseline: prior(baseline, 2),
   });
-  const w: Interval = sign > 0 ? raw : { ...raw, estimate: -raw.estimate, low: -raw.high, high: -raw.low };
+  const w = worsening(raw, rule.direction);
   // "10%" means up to 10% higher for a latency and down to 10% lower for a throughput (not 1/1.1).
   const limit = !relative
     ? rule.limit.value
@@ -148,7 +160,7 @@ function compareRuns(
     high: natural(raw.high),
     unit: rule.limit.kind,
   };
-  const power = normalQuantile(1 - (1 - context.confidence) / 2) + normalQuantile(0.8);
+  const power = detectableFactor(context.confidence);
   const detectable = w.se === undefined ? undefined : power * w.se;
   const mdc =
     detectable === undefined ? null : relative ? Math.abs(Math.expm1(sign * detectable)) : detectable;
@@ -231,7 +243,6 @@ function compareExamples(
 ): Decision {
   const ids = [...candidate.scores.keys()].filter((id) => baseline.scores.has(id));
   const pairs = ids.map((id) => ({ c: candidate.scores.get(id)!, b: baseline.scores.get(id)! }));
-  const sign = rule.direction === 'lower' ? 1 : -1;
   let interval: Interval;
   let method: string;
   let value: (side: 'c' | 'b') => number;
@@ -278,10 +289,7 @@ function compareExamples(
     value = (side) => mean(pairs.map((p) => field(p[side])));
     method = `paired bootstrap of the mean ${rule.metric} difference over ${pairs.length} common examples`;
   }
-  const w: Interval =
-    sign > 0
-      ? interval
-      : { ...interval, estimate: -interval.estimate, low: -interval.high, high: -interval.low };
+  const w = worsening(interval, rule.direction);
   const baseValue = pairs.length ? value('b') : null;
   const limit = rule.limit.kind === 'absolute' ? rule.limit.value : rule.limit.value * (baseValue ?? 0);
   const verdict = pairs.length === 0 ? 'inconclusive' : decide(w, limit);
@@ -291,7 +299,7 @@ function compareExamples(
     high: interval.high,
     unit: 'absolute' as const,
   };
-  const power = normalQuantile(1 - (1 - context.confidence) / 2) + normalQuantile(0.8);
+  const power = detectableFactor(context.confidence);
   return {
     candidate: { value: pairs.length ? value('c') : null, runs: candidate.runs, n: pairs.length },
     baseline: { value: baseValue, runs: baseline.runs, n: pairs.length },

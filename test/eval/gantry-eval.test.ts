@@ -108,7 +108,7 @@ describe('gantry eval', () => {
     const run = await runCli(['eval', '--endpoint', endpoint, '--evaluator', 'accuracy', '--dataset', file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/bad\.jsonl:2: not valid JSON/);
-    expect(run.stderr).toMatch(/bad\.jsonl:3: expected a JSON object per line/);
+    expect(run.stderr).toMatch(/bad\.jsonl:3: each line must be a JSON object/);
 
     writeFileSync(file, '{"input": {"x": 1}}\n{"label": "low"}\n');
     const missing = await runCli([
