@@ -124,6 +124,7 @@ class Handler(BaseHTTPRequestHandler):
     recogniser: Recogniser
     protocol_version = "HTTP/1.1"
     server_version = "speech-asr"
+    disable_nagle_algorithm = True  # headers and body are two writes: don't let the body wait for an ACK
     timeout = 120
 
     def do_GET(self) -> None:
