@@ -63,6 +63,11 @@ install_packages() {
   apt_install docker.io docker-registry mmdebstrap curl ca-certificates iptables
 }
 
+# The speech example runs on the host too (as a process): the recogniser, and what makes test speech.
+install_speech_tools() {
+  apt_install pocketsphinx pocketsphinx-en-us espeak-ng sox
+}
+
 start_dockerd() {
   if [ -S /var/run/docker.sock ] && "$DOCKER" info >/dev/null 2>&1; then
     echo "test-env:   dockerd already answering"
@@ -136,6 +141,7 @@ base_images() {
 
 total_started=$(date +%s)
 step "Debian packages (docker.io, docker-registry, mmdebstrap)" install_packages
+step "speech tools (pocketsphinx, espeak-ng, sox)" install_speech_tools
 step "Docker engine" start_dockerd
 step "local registry" start_registry
 step "base images" base_images
