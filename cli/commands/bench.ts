@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { formatSummary } from '../../core/bench/format-summary.js';
 import { readDataset } from '../../core/bench/read-dataset.js';
@@ -117,6 +117,7 @@ export function registerBench(program: Command, io: CliIo, exit: (code: ExitCode
             profileName: options.profile,
             seed: options.seed,
             dataset,
+            datasetDir: datasetPath ? dirname(datasetPath) : undefined,
             model: options.model,
             signal: controller.signal,
             cwd: io.cwd,

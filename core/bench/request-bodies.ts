@@ -1,6 +1,7 @@
 import type { BenchmarkKind } from '../../schemas/metrics.js';
 import type { BenchmarkProfile } from '../../schemas/model-manifest.js';
 import type { DatasetRow } from '../jsonl-rows.js';
+import { type AudioClip, transcriptionUpload } from './audio-clips.js';
 import type { PreparedRequest } from './http-target.js';
 import { type Random, seededRandom } from './random.js';
 
@@ -57,6 +58,7 @@ export function requestBuilder(
   seed: number,
   dataset?: DatasetRow[],
   model?: string,
+  clips?: AudioClip[],
 ): (index: number) => PreparedRequest {
   const random = seededRandom(seed);
   const build = (index: number): PreparedRequest => {
@@ -92,8 +94,18 @@ export function requestBuilder(
       }
       case 'rest':
         return json(row ? (row.input ?? row) : { inputs: [[0.5, 1.5, 2.5]] });
-      case 'asr':
-        throw new Error('asr requests are built from audio files');
+      case 'asr': {
+        if (!clips || clips.length === 0)
+          throw new Error('asr requests are built from the audio files of a dataset');
+        const clip = clips[index % clips.length]!;
+        const boundary = `gantry-${seed}-${index}`;
+        return {
+          body: transcriptionUpload(clip, model, boundary),
+          contentType: `multipart/form-data; boundary=${boundary}`,
+          stream: false,
+          ...(clip.seconds === undefined ? {} : { audioS: clip.seconds }),
+        };
+      }
     }
   };
   return build;

@@ -4,6 +4,7 @@ import type { BenchmarkKind } from '../../schemas/metrics.js';
 import type { BenchmarkProfile } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
 import type { DatasetRow } from '../jsonl-rows.js';
+import { readAudioClips } from './audio-clips.js';
 import { judgeSaturation, watchClient } from './client-monitor.js';
 import { environmentFingerprint } from './environment.js';
 import { HdrHistogram } from './hdr-histogram.js';
@@ -27,6 +28,8 @@ export interface BenchRun {
   profileName?: string;
   seed: number;
   dataset?: DatasetRow[];
+  /** Folder of the dataset file: audio paths in its rows are relative to it. */
+  datasetDir?: string;
   /** The model name sent in OpenAI requests; asked of /v1/models when not given. */
   model?: string;
   /** Stops dispatching and ends in-flight requests (Ctrl-C, an overall deadline). */
@@ -97,11 +100,12 @@ function originOf(endpoint: string): string {
  */
 export async function runBenchmark(run: BenchRun): Promise<BenchResults> {
   const { kind, profile } = run;
-  if (kind === 'asr')
+  if (kind === 'asr' && (!run.dataset || run.datasetDir === undefined))
     throw new GantryError(
-      'bench.kind',
-      'the asr kind needs audio uploads, which gantry bench does not send yet',
+      'bench.dataset',
+      'an asr benchmark needs a dataset of audio files: rows like {"audio": "clips/one.wav"}',
     );
+  const clips = kind === 'asr' ? await readAudioClips(run.dataset!, run.datasetDir!) : undefined;
   const origin = originOf(run.endpoint);
   const path = profile.path ?? DEFAULT_PATHS[kind];
   const timeoutMs = profile.timeout_s * 1000;
@@ -109,8 +113,8 @@ export async function runBenchmark(run: BenchRun): Promise<BenchResults> {
   const load = profile.load as SteadyLoad;
   const connections = load.type === 'concurrency' ? load.concurrency : (load.max_concurrency ?? null);
   const target = new HttpTarget(origin, path, connections, run.signal);
-  const measured = requestBuilder(kind, profile, run.seed, run.dataset, model);
-  const warm = requestBuilder(kind, profile, run.seed + 1, run.dataset, model);
+  const measured = requestBuilder(kind, profile, run.seed, run.dataset, model, clips);
+  const warm = requestBuilder(kind, profile, run.seed + 1, run.dataset, model, clips);
   const plan: LoadPlan = {
     load,
     requests: profile.requests,

@@ -292,7 +292,9 @@ function compareExamples(
   const w = worsening(interval, rule.direction);
   const baseValue = pairs.length ? value('b') : null;
   const limit = rule.limit.kind === 'absolute' ? rule.limit.value : rule.limit.value * (baseValue ?? 0);
-  const verdict = pairs.length === 0 ? 'inconclusive' : decide(w, limit);
+  // A failure rate is judged like the benchmark's: one-sided (see decideRate).
+  const judge = rule.metric === 'failed_rate' ? decideRate : decide;
+  const verdict = pairs.length === 0 ? 'inconclusive' : judge(w, limit);
   const change = {
     estimate: interval.estimate,
     low: interval.low,

@@ -133,6 +133,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
             profileName: name,
             seed: repetition,
             dataset,
+            datasetDir: profile.dataset ? dirname(resolve(folder, profile.dataset)) : undefined,
             signal: AbortSignal.timeout(30 * 60_000),
             cwd: request.cwd,
             env: request.env,
