@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { ModelManifest } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
+import { restServerManifest } from '../serve/rest-server-manifest.js';
 
 /** Never part of an image: version control, local dependencies and Gantry's own output. */
 const NEVER_COPIED = new Set(['.git', 'node_modules', '.gantry', '__pycache__']);
@@ -16,7 +17,8 @@ export interface BuildContext {
 /**
  * The folder a template builds from: `model/` (the model folder, without baked weights), `weights/`
  * (the baked weights, a layer of their own that changes less often than code) and `gantry/` (files
- * Gantry ships, such as the REST server). Timestamps are kept so an unchanged model hits the cache.
+ * Gantry ships, such as the REST server). A rest model also gets `model/gantry-manifest.json`, its
+ * identity and schemas for the REST server. Timestamps are kept so an unchanged model hits the cache.
  */
 export async function prepareBuildContext(
   modelDir: string,
@@ -38,6 +40,13 @@ export async function prepareBuildContext(
         return !inside.split(sep).some((part) => NEVER_COPIED.has(part));
       },
     });
+    if (manifest.server.type === 'rest') {
+      // Gantry's REST server validates requests against model.yml's schemas, read as JSON beside model.py.
+      await writeFile(
+        join(dir, 'model', 'gantry-manifest.json'),
+        JSON.stringify(restServerManifest(manifest)),
+      );
+    }
     await mkdir(join(dir, 'weights'));
     if (weights !== undefined) {
       const isFolder = (await stat(weights).catch(() => undefined))?.isDirectory();

@@ -18,8 +18,6 @@ const FIXTURES = join(ROOT, 'test/fixtures/build');
 const REGISTRY = '127.0.0.1:5000/gantry-test';
 const TEMPLATES = join(ROOT, 'dockerfiles');
 // The REST server ships in dockerfiles/shared; until it is there, a small stand-in serves model.py.
-const SHIPPED_REST_SERVER = join(TEMPLATES, 'shared/rest_server.py');
-const REST_SERVER = existsSync(SHIPPED_REST_SERVER) ? SHIPPED_REST_SERVER : join(FIXTURES, 'rest_server.py');
 
 const skip = serviceUnavailable('docker', services.docker(), 'run scripts/test-env.sh as root');
 const folders: string[] = [];
@@ -54,7 +52,6 @@ async function build(source: string, baseImage: string, buildkit = true) {
     baseImage,
     timeoutMs: 300_000,
     templatesDir: TEMPLATES,
-    restServer: REST_SERVER,
     buildkit,
   });
 }
@@ -117,16 +114,30 @@ describe.skipIf(skip)('gantry build on a real engine and registry', () => {
       throw new Error('no registry on 127.0.0.1:5000: run scripts/test-env.sh as root');
   });
 
-  it('builds, pushes, pulls back by digest and runs a plain REST model', { timeout: 240_000 }, async () => {
-    const record = await build(join(FIXTURES, 'rest-model'), 'gantry-base/python:bookworm');
+  it('builds, pushes, pulls back by digest and runs the tabular-rest example', {
+    timeout: 240_000,
+  }, async () => {
+    const record = await build(join(ROOT, 'examples/tabular-rest'), 'gantry-base/python:bookworm');
     expect(record).toMatchObject({ server: 'rest', pushed: true, dockerfile: 'dockerfiles/rest.Dockerfile' });
-    expect(record.image).toBe(`${REGISTRY}/doubler:1.0.0-cpu`);
-    expect(record.tags[1]).toBe(`${REGISTRY}/doubler:sha-${record.git_sha!.slice(0, 12)}-cpu`);
+    expect(record.image).toBe(`${REGISTRY}/tabular-rest:1.0.0-cpu`);
+    expect(record.tags[1]).toBe(`${REGISTRY}/tabular-rest:sha-${record.git_sha!.slice(0, 12)}-cpu`);
     expect(record.size_bytes).toBeGreaterThan(0);
     expect(record.layers).toBeGreaterThan(1);
     const url = await pullRunAndCheck(record, '/status', 8080);
-    const answer = await fetch(`${url}/predict`, { method: 'POST', body: JSON.stringify({ x: 21 }) });
-    expect(await answer.json()).toEqual({ y: 42 });
+    const instance = {
+      tenure_months: 3,
+      monthly_charges: 110.5,
+      support_calls: 5,
+      contract: 'monthly',
+      paperless_billing: true,
+    };
+    const predict = (body: unknown) =>
+      fetch(`${url}/predict`, { method: 'POST', body: JSON.stringify(body) });
+    expect(await (await predict({ instance })).json()).toMatchObject({ prediction: { label: 'churn' } });
+    // The image carries model.yml's input schema, so a bad request is refused, not guessed at.
+    const refused = await predict({ instance: { ...instance, contract: 'weekly' } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { path: string } }).error.path).toBe('$.instance.contract');
   });
 
   it('builds and runs a speech recognition server on pocketsphinx', { timeout: 240_000 }, async () => {
