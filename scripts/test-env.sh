@@ -63,9 +63,10 @@ install_packages() {
   apt_install docker.io docker-registry mmdebstrap curl ca-certificates iptables
 }
 
-# The speech example runs on the host too (as a process): the recogniser, and what makes test speech.
-install_speech_tools() {
-  apt_install pocketsphinx pocketsphinx-en-us espeak-ng sox
+# The examples also run on the host as processes: the speech recogniser and what makes test speech,
+# and openssl for the REST server's TLS test certificate.
+install_host_tools() {
+  apt_install pocketsphinx pocketsphinx-en-us espeak-ng sox openssl python3
 }
 
 start_dockerd() {
@@ -141,7 +142,7 @@ base_images() {
 
 total_started=$(date +%s)
 step "Debian packages (docker.io, docker-registry, mmdebstrap)" install_packages
-step "speech tools (pocketsphinx, espeak-ng, sox)" install_speech_tools
+step "tools the examples use on the host (pocketsphinx, espeak-ng, sox, openssl)" install_host_tools
 step "Docker engine" start_dockerd
 step "local registry" start_registry
 step "base images" base_images
