@@ -1,0 +1,90 @@
+import { posix } from 'node:path';
+import type { Context } from 'probot';
+import {
+  ANNOTATIONS_PER_REQUEST,
+  MANIFEST_CHECK_NAME,
+  manifestCheck,
+} from '../core/checks/manifest-check.js';
+import { isManifestPath } from '../core/manifest/find-manifests.js';
+import { parseManifest } from '../core/manifest/parse-manifest.js';
+import { treePathExists } from '../core/plan/tree-path-exists.js';
+
+type PullRequestContext = Context<
+  'pull_request.opened' | 'pull_request.synchronize' | 'pull_request.reopened'
+>;
+
+/**
+ * Checks the manifests a pull request changes and reports them as the `gantry/manifest` check run,
+ * each problem annotated on its line. A repeated delivery for the same head commit changes nothing.
+ */
+export async function validateManifests(context: PullRequestContext): Promise<void> {
+  const { owner, repo } = context.repo();
+  const head = context.payload.pull_request.head.sha;
+  const existing = await context.octokit.rest.checks.listForRef({
+    owner,
+    repo,
+    ref: head,
+    check_name: MANIFEST_CHECK_NAME,
+  });
+  if (existing.data.check_runs.some((run) => run.status === 'completed')) return;
+
+  const files = await context.octokit.paginate(context.octokit.rest.pulls.listFiles, {
+    owner,
+    repo,
+    pull_number: context.payload.pull_request.number,
+    per_page: 100,
+  });
+  const changed = files
+    .filter((f) => f.status !== 'removed' && isManifestPath(f.filename))
+    .map((f) => f.filename);
+  const tree = changed.length
+    ? (
+        await context.octokit.rest.git.getTree({ owner, repo, tree_sha: head, recursive: 'true' })
+      ).data.tree.map((t) => t.path ?? '')
+    : [];
+  const exists = treePathExists(tree);
+  const manifests = await Promise.all(
+    changed.map(async (path) => {
+      const { data } = await context.octokit.rest.repos.getContent({ owner, repo, path, ref: head });
+      const text =
+        'content' in data && typeof data.content === 'string'
+          ? Buffer.from(data.content, 'base64').toString('utf8')
+          : '';
+      const folder = posix.dirname(path);
+      const { diagnostics } = parseManifest(text, path, {
+        pathExists: (p) => exists(posix.normalize(posix.join(folder, p))),
+      });
+      return { path, diagnostics };
+    }),
+  );
+
+  const check = manifestCheck(manifests);
+  const batches = [];
+  for (let i = 0; i < check.annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+    batches.push(check.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  }
+  const output = (annotations: typeof check.annotations) => ({
+    title: check.title,
+    summary: check.summary,
+    annotations,
+  });
+  const created = await context.octokit.rest.checks.create({
+    owner,
+    repo,
+    name: MANIFEST_CHECK_NAME,
+    head_sha: head,
+    status: batches.length > 1 ? 'in_progress' : 'completed',
+    ...(batches.length > 1 ? {} : { conclusion: check.conclusion }),
+    output: output(batches[0] ?? []),
+  });
+  for (const [i, batch] of batches.slice(1).entries()) {
+    const last = i === batches.length - 2;
+    await context.octokit.rest.checks.update({
+      owner,
+      repo,
+      check_run_id: created.data.id,
+      output: output(batch),
+      ...(last ? { status: 'completed' as const, conclusion: check.conclusion } : {}),
+    });
+  }
+}
