@@ -19,7 +19,7 @@ export function archFromMachine(machine: string): Arch | undefined {
  * build, only the right CPU architecture; another architecture needs emulation.
  */
 export function buildableOn(
-  target: Target,
+  target: Pick<Target, 'arch'>,
   host: HostCapabilities,
 ): { ok: true } | { ok: false; reason: string } {
   if (target.arch === host.arch || host.emulated.includes(target.arch)) return { ok: true };
