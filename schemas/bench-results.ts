@@ -152,6 +152,45 @@ export const EnvironmentFingerprint = z.object({
 });
 export type EnvironmentFingerprint = z.output<typeof EnvironmentFingerprint>;
 
+const KeyPercentiles = z.object({ p50: z.number(), p90: z.number(), p99: z.number() });
+
+/** One rate a sweep tried: an open-loop run of the profile's requests at that offered rate. */
+export const SweepStep = z.object({
+  offered_rate: z.number().gt(0),
+  achieved_rate: z.number().min(0).optional(),
+  requests_per_s: z.number().min(0),
+  goodput_per_s: z.number().min(0),
+  slo_attainment: z.number().min(0).max(1),
+  completed: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  met: z.boolean().meta({ description: "SLO attainment reached the sweep's min_attainment." }),
+  percentiles: z
+    .record(z.string(), KeyPercentiles)
+    .meta({
+      description: 'Latency percentiles by family (ttft_ms, tpot_ms, e2el_ms, latency_ms), from send.',
+    }),
+});
+export type SweepStep = z.output<typeof SweepStep>;
+
+export const BenchSweep = z
+  .object({
+    knee_rate: z.number().nullable().meta({
+      description: 'Highest offered rate that met the SLOs; null when none did.',
+    }),
+    failing_rate: z
+      .number()
+      .nullable()
+      .meta({ description: 'Lowest offered rate that missed them; null when none did (max_rate reached).' }),
+    stopped: z.string().meta({ description: 'Why the sweep ended.' }),
+    reported_step: z.number().int().min(0).meta({
+      description:
+        "Index in steps of the run whose summary and samples this file holds: the knee's, else the lowest rate's.",
+    }),
+    steps: z.array(SweepStep).meta({ description: 'Every step in the order it ran.' }),
+  })
+  .meta({ description: 'A rate sweep: double until an SLO breaks, then bisect; the curve and the knee.' });
+export type BenchSweep = z.output<typeof BenchSweep>;
+
 export const BenchResults = z
   .object({
     schema_version: z.literal(BENCH_RESULTS_VERSION),
@@ -165,6 +204,7 @@ export const BenchResults = z
     finished_at: z.iso.datetime(),
     interrupted: z.string().optional().meta({ description: 'Why the run stopped early, when it did.' }),
     summary: BenchSummary,
+    sweep: BenchSweep.optional(),
     client: ClientSaturation,
     environment: EnvironmentFingerprint,
     samples: z.array(RequestSample),

@@ -237,8 +237,18 @@ export const Load = z
       start_rate: positive
         .default(1)
         .meta({ description: 'First offered rate; doubled until an SLO breaks.' }),
-      max_rate: positive.optional(),
+      max_rate: positive.optional().meta({ description: 'Highest rate tried; the sweep stops there.' }),
       max_concurrency: positiveInt.optional(),
+      arrivals: z
+        .enum(['constant', 'poisson'])
+        .default('poisson')
+        .meta({ description: 'Arrivals of each step (an open loop at the offered rate).' }),
+      precision: z.number().gt(0).max(1).default(0.1).meta({
+        description: 'Bisection stops once the failing rate is within this fraction above the passing one.',
+      }),
+      min_attainment: z.number().gt(0).max(1).default(0.95).meta({
+        description: 'A step meets the SLOs when at least this fraction of its requests meet every SLO.',
+      }),
     }),
   ])
   .meta({

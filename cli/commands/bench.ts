@@ -47,7 +47,9 @@ export function registerBench(program: Command, io: CliIo, exit: (code: ExitCode
     )
     .option('--burstiness <b>', 'gamma shape: 1 Poisson, < 1 burstier', number(Number.MIN_VALUE, false))
     .option('--max-concurrency <n>', 'cap on requests in flight for a rate', number(1, true))
-    .option('--requests <n>', 'requests to measure (default 100)', number(1, true))
+    .option('--sweep', 'find the highest rate meeting --slo: from --rate (default 1/s) double, then bisect')
+    .option('--max-rate <r>', 'sweep: highest rate to try', number(Number.MIN_VALUE, false))
+    .option('--requests <n>', 'requests to measure (default 100; a sweep: per step)', number(1, true))
     .option('--duration <s>', 'or: seconds to run', number(Number.MIN_VALUE, false))
     .option('--warmup <n>', 'requests sent first and left out', number(0, true))
     .option('--input-tokens <n>', 'synthetic prompt length in words', number(1, true))
@@ -125,7 +127,7 @@ export function registerBench(program: Command, io: CliIo, exit: (code: ExitCode
             imageDigest: options.imageDigest,
             onProgress: (p) =>
               report(
-                `${p.done}${p.total ? `/${p.total}` : ''} requests, ${(p.done / Math.max(p.elapsedMs / 1000, 0.001)).toFixed(1)}/s, ${p.failed} failed`,
+                `${p.step ? `${p.step}: ` : ''}${p.done}${p.total ? `/${p.total}` : ''} requests, ${(p.done / Math.max(p.elapsedMs / 1000, 0.001)).toFixed(1)}/s, ${p.failed} failed`,
               ),
           }),
         );

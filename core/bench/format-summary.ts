@@ -1,4 +1,4 @@
-import type { BenchResults, LatencyStats } from '../../schemas/bench-results.js';
+import type { BenchResults, BenchSweep, LatencyStats } from '../../schemas/bench-results.js';
 
 const FAMILIES = ['ttft_ms', 'tpot_ms', 'itl_ms', 'e2el_ms', 'latency_ms', 'rtf', 'slot_wait_ms'] as const;
 
@@ -21,7 +21,9 @@ export function formatSummary(results: BenchResults): string {
   const shape =
     load.type === 'concurrency'
       ? `concurrency ${load.concurrency}`
-      : `${load.type} ${'rate' in load ? `${load.rate}/s` : ''}`;
+      : load.type === 'sweep'
+        ? `sweep of ${load.arrivals} rates from ${load.start_rate}/s; the run below is step ${(results.sweep?.reported_step ?? 0) + 1}`
+        : `${load.type} ${load.rate}/s`;
   lines.push(`${results.kind} ${results.endpoint}${results.path} — ${shape}, seed ${results.seed}`);
   lines.push(
     `  completed ${s.completed}, failed ${s.failed}${
@@ -62,6 +64,25 @@ export function formatSummary(results: BenchResults): string {
       ? `  CLIENT SATURATED — figures may describe the client, not the server: ${c.reasons.join('; ')}`
       : `  client ok: event-loop delay p99 ${fixed(c.event_loop_delay_ms.p99)} ms, CPU ${fixed(c.cpu_percent, 0)}%`,
   );
+  if (results.sweep) lines.push(...formatSweep(results.sweep));
   if (results.interrupted) lines.push(`  interrupted: ${results.interrupted}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The sweep's curve, one line per step in rate order, and the knee. */
+function formatSweep(sweep: BenchSweep): string[] {
+  const lines = [
+    sweep.knee_rate === null
+      ? `  SWEEP: no offered rate met the SLOs (${sweep.stopped})`
+      : `  SWEEP: knee at ${fixed(sweep.knee_rate)}/s offered (${sweep.stopped})`,
+    `  ${'offered/s'.padStart(11)} ${'achieved/s'.padStart(11)} ${'goodput/s'.padStart(10)} ${'SLO met'.padStart(8)} ${'ttft p50'.padStart(9)} ${'ttft p99'.padStart(9)} ${'e2el p99'.padStart(9)}`,
+  ];
+  for (const step of [...sweep.steps].sort((a, b) => a.offered_rate - b.offered_rate)) {
+    const p = step.percentiles;
+    const e2e = p.e2el_ms ?? p.latency_ms;
+    lines.push(
+      `  ${fixed(step.offered_rate).padStart(11)} ${fixed(step.achieved_rate).padStart(11)} ${fixed(step.goodput_per_s).padStart(10)} ${`${fixed(step.slo_attainment * 100, 1)}%`.padStart(8)} ${fixed(p.ttft_ms?.p50).padStart(9)} ${fixed(p.ttft_ms?.p99).padStart(9)} ${fixed(e2e?.p99).padStart(9)}${step.met ? '' : '  missed'}`,
+    );
+  }
+  return lines;
 }

@@ -11,6 +11,9 @@ export interface BenchFlags {
   arrivals?: 'constant' | 'poisson' | 'gamma';
   burstiness?: number;
   maxConcurrency?: number;
+  /** Sweep the offered rate (from --rate, default 1/s) for the highest one meeting the SLOs. */
+  sweep?: boolean;
+  maxRate?: number;
   requests?: number;
   duration?: number;
   warmup?: number;
@@ -90,7 +93,24 @@ export function resolveProfile(
       'bench.load',
       'give either --concurrency (closed loop) or --rate (open loop), not both',
     );
-  if (flags.concurrency !== undefined) merged.load = { type: 'concurrency', concurrency: flags.concurrency };
+  if (flags.sweep) {
+    if (flags.concurrency !== undefined)
+      throw new GantryError('bench.load', '--sweep varies the offered rate: it cannot take --concurrency');
+    if (flags.arrivals === 'gamma' || flags.burstiness !== undefined)
+      throw new GantryError('bench.load', 'a sweep steps with constant or poisson arrivals, not gamma');
+    const given = (merged.load as { type?: string } | undefined)?.type === 'sweep' ? merged.load : {};
+    merged.load = {
+      ...(given as object),
+      type: 'sweep',
+      ...(flags.rate !== undefined ? { start_rate: flags.rate } : {}),
+      ...(flags.maxRate !== undefined ? { max_rate: flags.maxRate } : {}),
+      ...(flags.arrivals !== undefined ? { arrivals: flags.arrivals } : {}),
+      ...(flags.maxConcurrency !== undefined ? { max_concurrency: flags.maxConcurrency } : {}),
+    };
+  } else if (flags.maxRate !== undefined) {
+    throw new GantryError('bench.load', '--max-rate needs --sweep');
+  } else if (flags.concurrency !== undefined)
+    merged.load = { type: 'concurrency', concurrency: flags.concurrency };
   else if (flags.rate !== undefined) {
     const type = flags.arrivals ?? 'poisson';
     merged.load = {
@@ -120,10 +140,10 @@ export function resolveProfile(
     );
     throw new GantryError('bench.profile', `the benchmark settings are not valid:\n  ${lines.join('\n  ')}`);
   }
-  if (parsed.data.load.type === 'sweep')
+  if (parsed.data.load.type === 'sweep' && parsed.data.slo === undefined)
     throw new GantryError(
-      'bench.load',
-      'a sweep load is not supported by gantry bench yet: use concurrency or a rate',
+      'bench.slo',
+      'a sweep needs SLOs to know which rate is too high: give --slo, e.g. ttft:500,tpot:50',
     );
   return parsed.data;
 }

@@ -12,6 +12,7 @@ import { type Exchange, HttpTarget } from './http-target.js';
 import { DEFAULT_PATHS, requestBuilder } from './request-bodies.js';
 import { requestSample } from './request-sample.js';
 import { type Dispatched, type LoadPlan, runLoad, type SteadyLoad } from './run-load.js';
+import { runSweep } from './run-sweep.js';
 import { summarise } from './summarise.js';
 
 export interface BenchProgress {
@@ -19,6 +20,8 @@ export interface BenchProgress {
   failed: number;
   total?: number;
   elapsedMs: number;
+  /** A sweep: which step runs. */
+  step?: string;
 }
 
 export interface BenchRun {
@@ -96,9 +99,14 @@ function originOf(endpoint: string): string {
 
 /**
  * Runs one benchmark against a live endpoint and returns the complete results: whatever happens to the
- * server (death, stalls, garbage), every request sent is in the samples, and the run always ends.
+ * server (death, stalls, garbage), every request sent is in the samples, and the run always ends. A
+ * sweep load runs one steady run per offered rate.
  */
-export async function runBenchmark(run: BenchRun): Promise<BenchResults> {
+export function runBenchmark(run: BenchRun): Promise<BenchResults> {
+  return run.profile.load.type === 'sweep' ? runSweep(run, runSteady) : runSteady(run);
+}
+
+async function runSteady(run: BenchRun): Promise<BenchResults> {
   const { kind, profile } = run;
   if (kind === 'asr' && (!run.dataset || run.datasetDir === undefined))
     throw new GantryError(
