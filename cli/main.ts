@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { GantryError } from '../core/errors.js';
 import { GANTRY_VERSION } from '../core/version.js';
 import { type CliIo, ExitCode } from './cli-io.js';
+import { registerAudit } from './commands/audit.js';
 import { registerBench } from './commands/bench.js';
 import { registerBuild } from './commands/build.js';
 import { registerDeploy } from './commands/deploy.js';
@@ -35,6 +36,7 @@ const COMMANDS: Register[] = [
   registerEval,
   registerGate,
   registerPipeline,
+  registerAudit,
 ];
 
 /** Runs the gantry command line in-process and returns its exit status; never throws. */
@@ -45,6 +47,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       'Deliver machine-learning models from git to production: build, deploy, benchmark, evaluate, gate.',
     )
     .version(GANTRY_VERSION, '-V, --version')
+    // Root options only before the command, so a command may have its own --version (a model's).
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditEntry } from './audit-entry.js';
 import { BenchResults } from './bench-results.js';
 import { BuildPlan } from './build-plan.js';
 import { BuildRecord } from './build-record.js';
@@ -25,6 +26,7 @@ export const GENERATED_SCHEMAS: GeneratedSchema[] = [
   { file: 'deployment-record.schema.json', schema: DeploymentRecord, io: 'output' },
   { file: 'eval-results.schema.json', schema: EvalResults, io: 'output' },
   { file: 'gate-verdict.schema.json', schema: GateVerdict, io: 'output' },
+  { file: 'audit-entry.schema.json', schema: AuditEntry, io: 'output' },
 ];
 
 /** Draft-07: the dialect editors (yaml-language-server) and validators understand best. */
