@@ -12,6 +12,11 @@ const TEXT = Buffer.from('"text":"');
 const USAGE = Buffer.from('"usage":{');
 const ERROR = Buffer.from('"error":');
 const DONE = Buffer.from('[DONE]');
+const KEYS = [CONTENT, TEXT, USAGE, ERROR];
+const [CONTENT_KEY, TEXT_KEY, USAGE_KEY, ERROR_KEY] = [0, 1, 2, 3] as const;
+/** A key's next place is unknown in this read (-1 is indexOf's "nowhere left"). */
+const NOT_SEARCHED = -2;
+const NONE = -1;
 const QUOTE = 0x22;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -36,6 +41,7 @@ export class SseParser {
     if (this.malformed !== undefined || this.done) return;
     const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
+    this.keys = [NOT_SEARCHED, NOT_SEARCHED, NOT_SEARCHED, NOT_SEARCHED];
     let start = 0;
     for (;;) {
       let end = buf.indexOf(this.boundary, start);
@@ -55,28 +61,56 @@ export class SseParser {
     if (start < buf.length) this.pending = buf.subarray(start);
   }
 
+  /**
+   * Where each key next occurs in the read at or after an event's start, so that every key is looked
+   * for once per occurrence, not once per event: a read of many token events costs a boundary search
+   * and a content search per event, and one search each for the rare keys (usage, error).
+   */
+  private keys: number[] = [];
+
+  private next(buf: Buffer, key: number, from: number): number {
+    const known = this.keys[key]!;
+    if (known === NONE || known >= from) return known;
+    const found = buf.indexOf(KEYS[key]!, from);
+    this.keys[key] = found;
+    return found;
+  }
+
+  /** Whether the event [from, end) holds the key followed by a non-empty string. */
+  private hasNonEmpty(buf: Buffer, key: number, from: number, end: number): boolean {
+    const length = KEYS[key]!.length;
+    for (
+      let at = this.next(buf, key, from);
+      at >= 0 && at + length < end;
+      at = this.next(buf, key, at + length)
+    )
+      if (buf[at + length] !== QUOTE) return true;
+    return false;
+  }
+
   private event(buf: Buffer, start: number, end: number, now: number): void {
-    // Searches stay inside the event (a view, not a copy), so a read holding many events stays linear.
-    const ev = buf.subarray(start, end);
     // Comments (":…") and other fields (event:, id:, retry:) carry nothing we measure.
-    let at = 0;
-    while (at < ev.length && (ev[at] === 0x0a || ev[at] === 0x0d)) at++;
-    if (at >= ev.length || ev.indexOf(DATA, at) !== at) return;
+    let at = start;
+    while (at < end && (buf[at] === 0x0a || buf[at] === 0x0d)) at++;
+    if (!startsWith(buf, DATA, at, end)) return;
     at += DATA.length;
-    if (ev[at] === SPACE) at++;
-    if (ev.indexOf(DONE, at) === at) {
+    if (buf[at] === SPACE) at++;
+    if (startsWith(buf, DONE, at, end)) {
       this.done = true;
       return;
     }
-    let last = ev.length - 1;
-    while (last > at && (ev[last] === 0x0d || ev[last] === 0x0a || ev[last] === SPACE)) last--;
-    if (ev[at] !== OPEN_BRACE || ev[last] !== CLOSE_BRACE) {
-      this.malformed = `an event is not JSON: ${ev.toString('utf8', at, Math.min(ev.length, at + 80))}`;
+    let last = end - 1;
+    while (last > at && (buf[last] === 0x0d || buf[last] === 0x0a || buf[last] === SPACE)) last--;
+    if (at >= end || buf[at] !== OPEN_BRACE || buf[last] !== CLOSE_BRACE) {
+      this.malformed = `an event is not JSON: ${buf.toString('utf8', at, Math.min(end, at + 80))}`;
       return;
     }
-    if (hasNonEmpty(ev, CONTENT, at) || hasNonEmpty(ev, TEXT, at)) this.contentTimes.push(now);
-    if (ev.indexOf(USAGE, at) >= 0 || ev.indexOf(ERROR, at) >= 0)
-      this.parseFull(ev.toString('utf8', at, last + 1));
+    if (this.hasNonEmpty(buf, CONTENT_KEY, at, end) || this.hasNonEmpty(buf, TEXT_KEY, at, end))
+      this.contentTimes.push(now);
+    const usage = this.next(buf, USAGE_KEY, at);
+    const error = this.next(buf, ERROR_KEY, at);
+    if ((usage >= 0 && usage < end) || (error >= 0 && error < end))
+      this.parseFull(buf.toString('utf8', at, last + 1));
   }
 
   private parseFull(text: string): void {
@@ -102,11 +136,8 @@ export class SseParser {
   }
 }
 
-function hasNonEmpty(ev: Buffer, key: Buffer, start: number): boolean {
-  let at = ev.indexOf(key, start);
-  while (at >= 0 && at + key.length < ev.length) {
-    if (ev[at + key.length] !== QUOTE) return true;
-    at = ev.indexOf(key, at + key.length);
-  }
-  return false;
+function startsWith(buf: Buffer, prefix: Buffer, at: number, end: number): boolean {
+  if (at + prefix.length > end) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[at + i] !== prefix[i]) return false;
+  return true;
 }
