@@ -25,7 +25,7 @@ export const MANIFEST_CHECK_NAME = 'gantry/manifest';
 export const ANNOTATIONS_PER_REQUEST = 50;
 
 /** Check-run text fields hold at most 65,535 bytes. */
-const SUMMARY_BYTES = 65_535;
+export const SUMMARY_BYTES = 65_535;
 
 function annotation(d: Diagnostic): CheckAnnotation {
   return {

@@ -1,6 +1,7 @@
 import type { RuleVerdict, Verdict } from '../../schemas/gate-verdict.js';
 import type { Direction } from '../../schemas/metrics.js';
 import { seededRandom } from '../bench/random.js';
+import { formatSigned as describe } from './format-change.js';
 import type { Observations } from './metric-observations.js';
 import { statistic } from './metric-observations.js';
 import {
@@ -61,14 +62,6 @@ export function decide(worsening: Interval, limit: number): Verdict {
 export function decideRate(worsening: Interval, limit: number): Verdict {
   if (worsening.estimate <= limit + TOLERANCE) return 'pass';
   return worsening.low > TOLERANCE ? 'fail' : 'inconclusive';
-}
-
-function percent(x: number): string {
-  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-}
-
-function describe(unit: 'relative' | 'absolute', x: number): string {
-  return unit === 'relative' ? percent(x) : `${x >= 0 ? '+' : ''}${Number(x.toPrecision(3))}`;
 }
 
 /**
