@@ -13,6 +13,7 @@ import { registerInit } from './commands/init.js';
 import { registerLogs } from './commands/logs.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerPlan } from './commands/plan.js';
+import { registerReport } from './commands/report.js';
 import { registerRestart } from './commands/restart.js';
 import { registerStatus } from './commands/status.js';
 import { registerStop } from './commands/stop.js';
@@ -35,6 +36,7 @@ const COMMANDS: Register[] = [
   registerBench,
   registerEval,
   registerGate,
+  registerReport,
   registerPipeline,
   registerAudit,
 ];

@@ -89,6 +89,10 @@ export function registerPipeline(program: Command, io: CliIo, exit: (code: ExitC
       }
       io.stdout(`\nagainst ${outcome.baseline!.version} (${displayPath(io.cwd, outcome.baseline!.dir)}):\n`);
       io.stdout(formatVerdict(outcome.verdict, io.isTTY));
+      if (outcome.report)
+        io.stdout(
+          `\nreport: ${displayPath(io.cwd, outcome.report.html)}\nPR comment: ${displayPath(io.cwd, outcome.report.comment)}\n`,
+        );
       exit(verdictExitCode(outcome.verdict.verdict));
     });
 }

@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { BenchResults } from '../../schemas/bench-results.js';
 import type { BuildRecord } from '../../schemas/build-record.js';
 import type { DeploymentRecord } from '../../schemas/deployment-record.js';
@@ -20,6 +20,8 @@ import { TEXT_NORMALISERS } from '../eval/text-normalisers.js';
 import { readResults } from '../gate/read-results.js';
 import { runGate } from '../gate/run-gate.js';
 import { loadManifest } from '../manifest/load-manifest.js';
+import { htmlReport } from '../report/html-report.js';
+import { prComment } from '../report/pr-comment.js';
 import type { RunStore } from './run-store.js';
 
 /** How the pipeline shows its steps: the CLI's task list. */
@@ -53,6 +55,8 @@ export interface PipelineOutcome {
   evaluations: EvalResults[];
   baseline?: { version: string; dir: string };
   verdict?: GateVerdict;
+  /** The HTML report and the PR comment markdown written into the run's folder. */
+  report?: { html: string; comment: string };
 }
 
 function pick<T>(all: Record<string, T>, chosen: string[] | undefined, what: string): [string, T][] {
@@ -185,15 +189,36 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
     steps.skip('gate', 'no earlier run to compare with: this run is the baseline of the next');
     return { manifest, runDir, deployment, bench, evaluations };
   }
+  const candidate = await Promise.all(files.map((f) => readResults(f)));
+  const baseline = await Promise.all(previous.files.map((f) => readResults(f)));
   const verdict = await steps.run(`gate against ${previous.version} (the previous run)`, async () =>
     runGate({
-      candidate: await Promise.all(files.map((f) => readResults(f))),
-      baseline: await Promise.all(previous.files.map((f) => readResults(f))),
+      candidate,
+      baseline,
       manifest,
       locateRule: (i) => ({ file: request.manifestPath, ...loaded.source.locate(['gates', 'rules', i]) }),
     }),
   );
   await request.runs.write(runDir, 'verdict.json', verdict);
+  const report = await steps.run('write the report and the PR comment', async () => {
+    const input = {
+      model: manifest.name,
+      candidateVersion: manifest.version,
+      baselineVersion: previous.version,
+      verdict,
+      candidate,
+      baseline,
+      history: await request.runs.history(manifest.name, runDir),
+      links: {
+        report: 'report.html',
+        results: files.map((f) => ({ label: basename(f), href: basename(f) })),
+      },
+    };
+    return {
+      html: await request.runs.writeText(runDir, 'report.html', htmlReport(input)),
+      comment: await request.runs.writeText(runDir, 'pr-comment.md', prComment(input)),
+    };
+  });
   return {
     manifest,
     runDir,
@@ -202,5 +227,6 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
     evaluations,
     baseline: { version: previous.version, dir: previous.dir },
     verdict,
+    report,
   };
 }

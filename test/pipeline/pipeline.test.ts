@@ -62,6 +62,11 @@ describe('gantry pipeline', () => {
     const throughput = verdict.rules.find((r) => r.metric === 'output_tokens_per_s')!;
     expect(throughput.change!.high).toBeLessThan(-0.2);
     expect(throughput.location?.line).toBeGreaterThan(0);
+    const comment = second.stdout.match(/PR comment: (\S+)/)![1]!;
+    expect(readFileSync(join(root, comment), 'utf8')).toMatch(
+      /^<!-- gantry-report: chat-llm -->\n## ❌ chat-llm/,
+    );
+    expect(readFileSync(join(root, verdictFile, 'report.html'), 'utf8')).toContain('fails the gate');
     // Nothing is left running.
     expect((await runCli(['status'], { env })).stdout).not.toMatch(/healthy/);
   }, 120_000);
