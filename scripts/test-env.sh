@@ -66,7 +66,7 @@ install_packages() {
 # The examples also run on the host as processes: the speech recogniser and what makes test speech,
 # and openssl for the REST server's TLS test certificate.
 install_host_tools() {
-  apt_install pocketsphinx pocketsphinx-en-us espeak-ng sox openssl python3
+  apt_install pocketsphinx pocketsphinx-en-us espeak-ng sox openssl python3 chromium
 }
 
 start_dockerd() {
