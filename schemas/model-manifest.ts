@@ -8,6 +8,14 @@ import { BENCHMARK_KINDS, EVALUATORS } from './metrics.js';
  * from it. Paths in a manifest are relative to the folder that holds it.
  */
 
+/** Semantic version written exactly (no leading "v" or spaces); build metadata (+build.7) allowed. */
+function isExactSemver(text: string): boolean {
+  const parsed = semver.parse(text);
+  if (!parsed) return false;
+  const build = parsed.build.length > 0 ? `+${parsed.build.join('.')}` : '';
+  return `${parsed.version}${build}` === text;
+}
+
 const slug = (what: string) =>
   z
     .string()
@@ -367,7 +375,7 @@ export const GateRule = z
 export const Gates = z.strictObject({
   baseline: z
     .string()
-    .refine((b) => b === 'production' || b === 'previous' || semver.valid(b) !== null, {
+    .refine((b) => b === 'production' || b === 'previous' || isExactSemver(b), {
       message: 'must be production, previous or a version like 1.2.0',
     })
     .default('production')
@@ -418,7 +426,7 @@ export const ModelManifest = z
       }),
     version: z
       .string()
-      .refine((v) => semver.valid(v) !== null && semver.clean(v) === v, {
+      .refine((v) => isExactSemver(v), {
         message: 'must be a semantic version like 1.2.0 (no leading "v")',
       })
       .meta({ description: 'Semantic version of the model.', examples: ['1.2.0'] }),
