@@ -1,20 +1,29 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { deployModel } from '../../core/deploy/deploy-model.js';
+import { deployModel, resolveDeployTarget } from '../../core/deploy/deploy-model.js';
 import { DeploymentStore, stateDirectory } from '../../core/deploy/deployment-store.js';
+import { deployKubernetes } from '../../core/deploy/kubernetes-deploy.js';
 import { restServerCommand } from '../../core/deploy/rest-server-command.js';
 import { GantryError } from '../../core/errors.js';
 import { findManifests } from '../../core/manifest/find-manifests.js';
+import { loadManifest } from '../../core/manifest/load-manifest.js';
 import { DEPLOY_TARGETS } from '../../schemas/model-manifest.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
 import { containerEngines } from '../container-engines.js';
-import { formatOption, type OutputFormat } from '../options.js';
+import { displayPath, formatOption, type OutputFormat } from '../options.js';
 import { TaskList } from '../task-list.js';
 
 interface DeployOptions {
   env: string;
   target?: (typeof DEPLOY_TARGETS)[number];
   port?: number;
+  hardware?: string;
+  image?: string;
+  buildRecord?: string;
+  namespace?: string;
+  autoscale?: number;
+  out: string;
+  apply?: boolean;
   format: OutputFormat;
 }
 
@@ -32,23 +41,55 @@ export function registerDeploy(program: Command, io: CliIo, exit: (code: ExitCod
     .option('--port <port>', "port for a process deployment (default: the manifest's)", (v) =>
       Number.parseInt(v, 10),
     )
+    .option('--hardware <target>', 'kubernetes: hardware target of model.yml (default: the only one)')
+    .option('--image <ref>', 'kubernetes: image by digest, REGISTRY/MODEL@sha256:…')
+    .option('--build-record <file>', 'kubernetes: take the pushed image from this build record')
+    .option('--namespace <name>', "kubernetes: namespace (default: the environment's, else none)")
+    .option('--autoscale <max>', 'kubernetes: add a HorizontalPodAutoscaler up to this many replicas', (v) =>
+      Number.parseInt(v, 10),
+    )
+    .option('--out <dir>', 'kubernetes: where the manifests are written', '.gantry/kubernetes')
+    .option('--apply', 'kubernetes: kubectl apply and wait for the rollout')
     .addOption(formatOption(['text', 'json']))
     .action(async (modelDir: string, options: DeployOptions) => {
       const [manifestPath] = await findManifests([modelDir], io.cwd);
       if (!manifestPath) throw new GantryError('manifest_not_found', `no model.yml in ${modelDir}`);
+      const path = resolve(manifestPath);
+      const engines = containerEngines();
+      const { target, note } = await resolveDeployTarget(path, options.env, options.target, engines);
+      if (note) io.stderr(`note: ${note}\n`);
+      if (target === 'kubernetes') {
+        const { manifest } = await loadManifest(path);
+        if (!manifest)
+          throw new GantryError('manifest_invalid', `${manifestPath} has problems; run gantry validate`, 1);
+        const done = await deployKubernetes({
+          manifest,
+          environment: options.env,
+          image: options.image,
+          buildRecord: options.buildRecord && resolve(io.cwd, options.buildRecord),
+          hardware: options.hardware,
+          outDir: resolve(io.cwd, options.out),
+          namespace: options.namespace ?? manifest.environments[options.env]?.namespace,
+          autoscale: options.autoscale ? { maxReplicas: options.autoscale, cpuUtilization: 70 } : undefined,
+          apply: options.apply ?? false,
+          env: io.env,
+        });
+        if (done.note) io.stderr(`note: ${done.note}\n`);
+        io.stdout(`${done.applied ? 'applied and rolled out' : 'wrote'} ${displayPath(io.cwd, done.file)}\n`);
+        exit(ExitCode.ok);
+        return;
+      }
       const store = new DeploymentStore(stateDirectory(io.env));
-      const tasks = new TaskList(io);
-      const record = await tasks.run(`deploy to ${options.env}`, (progress) =>
+      const record = await new TaskList(io).run(`deploy to ${options.env}`, (progress) =>
         deployModel({
-          manifestPath: resolve(manifestPath),
+          manifestPath: path,
           environment: options.env,
           store,
           restServer: restServerCommand,
-          requestedTarget: options.target,
-          engines: containerEngines(),
+          requestedTarget: target,
+          engines,
           port: options.port,
           progress,
-          note: (text) => io.stderr(`note: ${text}\n`),
         }),
       );
       if (options.format === 'json') io.stdout(`${JSON.stringify(record, null, 2)}\n`);

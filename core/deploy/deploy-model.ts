@@ -10,7 +10,7 @@ import type { RestServer } from './server-command.js';
 export type DeployTarget = (typeof DEPLOY_TARGETS)[number];
 
 /** Targets this version of Gantry can deploy to. */
-const IMPLEMENTED: readonly DeployTarget[] = ['process'];
+const IMPLEMENTED: readonly DeployTarget[] = ['process', 'kubernetes'];
 
 /**
  * Which target to deploy to: the one asked for, else the environment's. Without a container engine, or
@@ -60,7 +60,19 @@ async function headSha(folder: string): Promise<string | undefined> {
   }
 }
 
-/** Deploys the model of a model.yml to one of its environments. */
+/** Where a deployment of a model.yml to an environment goes, and what to tell the user about it. */
+export async function resolveDeployTarget(
+  manifestPath: string,
+  environment: string,
+  requested: DeployTarget | undefined,
+  engines: { docker: boolean },
+): Promise<{ target: DeployTarget; note?: string }> {
+  const { manifest } = await loadManifest(manifestPath);
+  const configured = manifest?.environments[environment]?.deploy ?? 'process';
+  return chooseDeployTarget(requested, configured, engines);
+}
+
+/** Deploys the model of a model.yml to one of its environments as a local process. */
 export async function deployModel(request: DeployModelRequest): Promise<DeploymentRecord> {
   const { manifest, diagnostics, folder } = await loadManifest(request.manifestPath);
   if (!manifest) {

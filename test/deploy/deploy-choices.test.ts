@@ -49,14 +49,15 @@ describe('chooseDeployTarget', () => {
       target: 'process',
       note: 'no container engine here: serving as a local process',
     });
-    expect(chooseDeployTarget(undefined, 'kubernetes', { docker: true }).note).toContain(
-      'kubernetes target is not available',
+    expect(chooseDeployTarget(undefined, 'docker', { docker: true }).note).toContain(
+      'docker target is not available',
     );
+    expect(chooseDeployTarget(undefined, 'kubernetes', { docker: false })).toEqual({ target: 'kubernetes' });
   });
 
   it('never silently swaps a target the user asked for', () => {
     expect(chooseDeployTarget('process', 'docker', { docker: true })).toEqual({ target: 'process' });
-    expect(() => chooseDeployTarget('kubernetes', 'docker', { docker: true })).toThrow(
+    expect(() => chooseDeployTarget('docker', 'process', { docker: true })).toThrow(
       'not available in this version',
     );
   });
