@@ -76,14 +76,19 @@ function noEngine(detail: string): GantryError {
   );
 }
 
+/** Whether the engine has answered in this process: asking again costs a client start per build. */
+let engineAnswered = false;
+
 /** Fails with a clear message unless a Docker engine answers; building needs one. */
 export async function requireDockerEngine(): Promise<void> {
+  if (engineAnswered) return;
   if (!existsSync(DOCKER)) throw noEngine(`${DOCKER} is not installed`);
   const info = await runDocker(['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 });
   if (info.code !== 0 || info.stdout.trim() === '') {
     const why = info.timedOut ? 'the engine did not answer within 15 s' : (info.tail.at(-1) ?? 'no answer');
     throw noEngine(why);
   }
+  engineAnswered = true;
 }
 
 /** `docker image inspect` of one image, or undefined when the engine has no such image. */

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { sortByHost, summaryRows } from '../../core/build/build-all.js';
+import { buildContextDir } from '../../core/build/build-context.js';
 import { DOCKER } from '../../core/build/docker.js';
 import { emulatedArches } from '../../core/build/host-support.js';
 import type { MatrixEntry } from '../../schemas/build-plan.js';
@@ -76,6 +79,10 @@ describe.skipIf(skip)('gantry build --all on a real repository and engine', () =
   /** A repository with two models, the doubler and the tripler. */
   async function twoModels(): Promise<GitRepo> {
     const repo = await gitRepo();
+    onTestFinished(() => {
+      for (const model of ['doubler', 'tripler'])
+        rmSync(buildContextDir(join(repo.dir, 'models', model), 'cpu'), { recursive: true, force: true });
+    });
     await repo.commit({ ...restModel('doubler', cpu + arm), ...restModel('tripler', cpu) }, 'two models');
     return repo;
   }

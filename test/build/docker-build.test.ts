@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildContextDir } from '../../core/build/build-context.js';
 import { buildImage } from '../../core/build/build-image.js';
 import { DOCKER, inspectImage } from '../../core/build/docker.js';
 import { IMAGE_USER } from '../../core/build/render-dockerfile.js';
@@ -104,7 +105,10 @@ const cli = (...argv: string[]) => runCli(argv, { cwd: ROOT });
 
 afterAll(() => {
   for (const id of containers) spawnSync(DOCKER, ['rm', '-f', id], { stdio: 'ignore' });
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  for (const dir of folders) {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(buildContextDir(dir, 'cpu'), { recursive: true, force: true });
+  }
 });
 
 describe.skipIf(skip)('gantry build on a real engine and registry', () => {
