@@ -1,4 +1,4 @@
-import type { BenchResults } from '../../schemas/bench-results.js';
+import type { BenchResults, BenchSweep } from '../../schemas/bench-results.js';
 import { LATENCY_METRICS } from '../../schemas/metrics.js';
 import { describeLimit } from '../gate/evaluate-rule.js';
 import { formatChange, formatValue } from '../gate/format-change.js';
@@ -27,13 +27,6 @@ const COLOR = {
   p95: '#d1242f',
   p99: '#8250df',
 };
-
-/** A rate sweep's curve, when the results carry one (only sweep runs do). */
-interface SweepCurve {
-  knee_rate?: number | null;
-  steps: readonly { offered_rate: number; requests_per_s: number; goodput_per_s?: number }[];
-}
-const sweepOf = (run: BenchResults) => (run as BenchResults & { sweep?: SweepCurve }).sweep;
 
 const CSS = `
 :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #ffffff; --soft: #f6f8fa; }
@@ -123,11 +116,11 @@ function profileCharts(input: ReportInput, profile: string): string {
     );
   }
   const sweeps = [
-    { name: 'baseline', color: COLOR.baseline, sweep: baseline.map(sweepOf).find(Boolean) },
-    { name: 'candidate', color: COLOR.candidate, sweep: candidate.map(sweepOf).find(Boolean) },
+    { name: 'baseline', color: COLOR.baseline, sweep: baseline.find((r) => r.sweep)?.sweep },
+    { name: 'candidate', color: COLOR.candidate, sweep: candidate.find((r) => r.sweep)?.sweep },
   ].filter((s) => s.sweep && s.sweep.steps.length > 0);
   if (sweeps.length > 0) {
-    const byRate = (s: SweepCurve) => [...s.steps].sort((a, b) => a.offered_rate - b.offered_rate);
+    const byRate = (s: BenchSweep) => [...s.steps].sort((a, b) => a.offered_rate - b.offered_rate);
     const top = Math.max(...sweeps.flatMap((s) => s.sweep!.steps.map((x) => x.offered_rate)));
     charts.push(
       svgLineChart({
@@ -154,12 +147,25 @@ function profileCharts(input: ReportInput, profile: string): string {
               name: `${s.name} goodput`,
               color: s.color,
               dashed: true,
-              points: byRate(s.sweep!).flatMap((x) =>
-                x.goodput_per_s === undefined ? [] : [{ x: x.offered_rate, y: x.goodput_per_s }],
-              ),
+              points: byRate(s.sweep!).map((x) => ({ x: x.offered_rate, y: x.goodput_per_s })),
             },
           ]),
-        ].filter((s) => s.points.length > 0),
+          ...sweeps.flatMap((s) =>
+            s.sweep!.knee_rate === null
+              ? []
+              : [
+                  {
+                    name: `${s.name} knee: ${formatValue(s.sweep!.knee_rate)}/s`,
+                    color: s.color,
+                    dashed: true,
+                    points: [
+                      { x: s.sweep!.knee_rate, y: 0 },
+                      { x: s.sweep!.knee_rate, y: top },
+                    ],
+                  },
+                ],
+          ),
+        ],
       }),
     );
   }
