@@ -8,7 +8,8 @@ import { tempDir } from '../support/temp-dir.js';
 
 // Four sequences at once, each 30 ms to the first token plus 5 × 2 ms: the server completes at most
 // 4 / 40 ms = 100 requests/s. Below that, constant arrivals never queue and TTFT stays ~30 ms; above
-// it, the queue grows all step long and TTFT explodes past the 60 ms objective.
+// it, the queue grows all step long and TTFT explodes past the 130 ms objective (100 ms of slack, so
+// that a stall of a busy shared machine does not fail a step below capacity).
 const SEQS = 4;
 const TTFT = 30;
 const TPOT = 2;
@@ -39,11 +40,11 @@ describe('gantry bench --sweep against chat-llm with a known concurrency limit (
       '--arrivals',
       'constant',
       '--duration',
-      '0.8',
+      '1',
       '--output-tokens',
       String(TOKENS),
       '--slo',
-      'ttft:60',
+      'ttft:130',
       '--out',
       out,
     ]);
@@ -53,14 +54,14 @@ describe('gantry bench --sweep against chat-llm with a known concurrency limit (
     const sweep = results.sweep!;
     // Bound: the bisection stops within 10% below the first failing rate; per-request overhead
     // (~1 ms of 40) lowers the true capacity by a few %; a step just over capacity still passes while
-    // its queue is shorter than the 30 ms of slack for 95% of the 0.8 s step (≤ +4%).
-    expect(sweep.knee_rate!).toBeGreaterThanOrEqual(0.8 * CAPACITY);
-    expect(sweep.knee_rate!).toBeLessThanOrEqual(1.1 * CAPACITY);
+    // its queue stays under the 100 ms of slack for 95% of the 1 s step (up to +10%).
+    expect(sweep.knee_rate!).toBeGreaterThanOrEqual(0.75 * CAPACITY);
+    expect(sweep.knee_rate!).toBeLessThanOrEqual(1.2 * CAPACITY);
     expect(sweep.failing_rate! - sweep.knee_rate!).toBeLessThanOrEqual(0.1 * sweep.knee_rate!);
     expect(sweep.steps.map((s) => s.offered_rate).slice(0, 3)).toEqual([30, 60, 120]);
     const missed = sweep.steps.find((s) => s.offered_rate === 120)!;
     expect(missed.met).toBe(false);
-    expect(missed.percentiles.ttft_ms!.p99).toBeGreaterThan(60);
+    expect(missed.percentiles.ttft_ms!.p99).toBeGreaterThan(130);
     const easy = sweep.steps[0]!;
     expect(easy).toMatchObject({ met: true, failed: 0 });
     expect(easy.achieved_rate!).toBeGreaterThan(28);
