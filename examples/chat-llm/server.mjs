@@ -186,6 +186,29 @@ class Scheduler {
   }
 }
 
+// ---- the server's own timing record: what it really did, to tell its delays from a client's -------
+
+/** Per streamed request: arrival → first token written; per token: how late past its deadline. */
+const timing = { firstTokenMs: [], lateMs: [] };
+const TIMING_LIMIT = 1_000_000;
+
+function record(list, value) {
+  if (list.length < TIMING_LIMIT) list.push(value);
+}
+
+function percentiles(values) {
+  const sorted = Float64Array.from(values).sort();
+  const at = (p) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null;
+  return {
+    n: sorted.length,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    max: sorted.length ? sorted[sorted.length - 1] : null,
+  };
+}
+
 // ---- OpenAI wire format --------------------------------------------------------------------------
 
 let nextId = 1;
@@ -221,8 +244,10 @@ function sendError(res, status, message, type = 'invalid_request_error') {
 
 /** One request being generated: streams or collects its tokens as their deadlines pass. */
 class Sequence {
-  constructor({ res, chat, stream, includeUsage, tokens, promptTokens, model, start, config, next }) {
-    Object.assign(this, { res, chat, stream, includeUsage, tokens, promptTokens, model, config, next });
+  /** res, chat, stream, includeUsage, tokens, promptTokens, model, start, config, next, arrived */
+  constructor(fields) {
+    Object.assign(this, fields);
+    const { res, chat, stream, tokens, model, start, config } = fields;
     this.id = `${chat ? 'chatcmpl' : 'cmpl'}-${(nextId++).toString(16).padStart(12, '0')}`;
     this.created = nowSeconds();
     this.emitted = 0;
@@ -257,6 +282,8 @@ class Sequence {
     while (this.deadline <= now && this.emitted < this.tokens.length) {
       const last = this.emitted === this.tokens.length - 1;
       if (this.stream) {
+        record(timing.lateMs, now - this.deadline);
+        if (this.emitted === 0) record(timing.firstTokenMs, now - this.arrived);
         out += `data: ${this.prefix}${JSON.stringify(this.tokens[this.emitted])}${this.chat ? '}' : ''},"logprobs":null,"finish_reason":${last ? '"length"' : 'null'}}]}\n\n`;
       }
       this.emitted++;
@@ -338,7 +365,7 @@ export function startServer(config) {
     else queue.push(start);
   };
 
-  const complete = (req, res, chat) => {
+  const complete = (req, res, chat, arrived) => {
     let text = '';
     req.setEncoding('utf8');
     req.on('data', (part) => {
@@ -381,13 +408,15 @@ export function startServer(config) {
             start,
             config,
             next: random(seed),
+            arrived,
           }),
       );
     });
   };
 
   const server = createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const arrived = performance.now();
+    const [path, query] = (req.url ?? '/').split('?');
     if (req.method === 'GET' && path === '/health') {
       res.writeHead(200, { 'content-length': 0 });
       return res.end();
@@ -398,8 +427,19 @@ export function startServer(config) {
         data: [{ id: config.model, object: 'model', created: 0, owned_by: 'gantry', max_model_len: 32768 }],
       });
     }
-    if (req.method === 'POST' && path === '/v1/chat/completions') return complete(req, res, true);
-    if (req.method === 'POST' && path === '/v1/completions') return complete(req, res, false);
+    if (req.method === 'GET' && path === '/timing') {
+      const report = {
+        first_token_ms: percentiles(timing.firstTokenMs),
+        late_ms: percentiles(timing.lateMs),
+      };
+      if (query === 'reset=1') {
+        timing.firstTokenMs.length = 0;
+        timing.lateMs.length = 0;
+      }
+      return sendJson(res, 200, report);
+    }
+    if (req.method === 'POST' && path === '/v1/chat/completions') return complete(req, res, true, arrived);
+    if (req.method === 'POST' && path === '/v1/completions') return complete(req, res, false, arrived);
     req.resume();
     sendError(res, 404, `no route for ${req.method} ${path}`);
   });

@@ -1,0 +1,216 @@
+// How close Gantry's measured TTFT, ITL and TPOT come to what chat-llm is configured to do, at 1, 64
+// and 256 concurrent streams. chat-llm emits each token at an absolute deadline (sequence start + TTFT
+// + i × TPOT), so the configured timings are the truth. Where the measurement misses it, chat-llm's own
+// record (GET /timing) splits the miss: the server's side (request headers in → first token written,
+// and how late each token was written past its deadline) against the rest, which is the client's send
+// and receive path and the kernel's loopback between them.
+// Run with `npm run bench:accuracy`; writes bench/results/accuracy.json.
+import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { resolveProfile } from '../core/bench/resolve-profile.js';
+import { runBenchmark } from '../core/bench/run-benchmark.js';
+import type { BenchResults } from '../schemas/bench-results.js';
+import { startChatLlm } from '../test/support/chat-llm-server.js';
+
+const TTFT_MS = 50;
+const TPOT_MS = 10;
+const TOKENS = 32;
+const LEVELS = [1, 64, 256];
+const ROUNDS_PER_STREAM = 3;
+const TARGET_MS = 0.5;
+const root = join(import.meta.dirname, '..');
+
+async function measure(
+  url: string,
+  streams: number,
+  requests: number,
+  warmup: number,
+): Promise<BenchResults> {
+  return runBenchmark({
+    kind: 'openai-chat',
+    endpoint: url,
+    profile: resolveProfile({
+      kind: 'openai-chat',
+      concurrency: streams,
+      requests,
+      warmup,
+      outputTokens: TOKENS,
+      inputTokens: 16,
+    }),
+    seed: 0,
+    signal: new AbortController().signal,
+    cwd: root,
+    env: {},
+  });
+}
+
+interface Percentiles {
+  n: number;
+  p50: number;
+  p99: number;
+}
+
+/** chat-llm's record of what it did since the last reading, and a fresh start. */
+async function serverTiming(url: string): Promise<{ first_token_ms: Percentiles; late_ms: Percentiles }> {
+  const response = await fetch(`${url}/timing?reset=1`);
+  return (await response.json()) as { first_token_ms: Percentiles; late_ms: Percentiles };
+}
+
+/**
+ * The floor under any Node client: the same streamed request written by hand on one keep-alive socket,
+ * TTFT taken at the first socket read that holds content. No HTTP library, no SSE parser, no recording.
+ */
+async function rawSocketTtft(url: string, requests: number): Promise<number[]> {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port), noDelay: true });
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const body = JSON.stringify({
+    model: 'chat-llm',
+    messages: [{ role: 'user', content: 'how late is the first token' }],
+    max_tokens: TOKENS,
+    stream: true,
+  });
+  const request = `POST /v1/chat/completions HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const times: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    await new Promise<void>((resolve) => {
+      let first: number | undefined;
+      let seen = '';
+      const onData = (part: Buffer) => {
+        const now = performance.now();
+        seen += part.toString('latin1');
+        if (first === undefined && /"content":"[^"]/.test(seen)) first = now;
+        // The chunked body ends with a zero-length chunk.
+        if (seen.endsWith('\r\n0\r\n\r\n')) {
+          socket.off('data', onData);
+          times.push(first! - sent);
+          resolve();
+        }
+      };
+      socket.on('data', onData);
+      const sent = performance.now();
+      socket.write(request);
+    });
+  }
+  socket.destroy();
+  return times;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const server = await startChatLlm({ 'ttft-ms': TTFT_MS, 'tpot-ms': TPOT_MS, 'max-num-seqs': 256 });
+const rows = [];
+let floor: Record<string, unknown> & {
+  ttft_error_ms: { p50: number };
+  kernel_and_node_socket_ms: { p50: number };
+};
+try {
+  for (const streams of LEVELS) {
+    // Warm the connections and the JIT, then read only what the measured run did.
+    await measure(server.url, streams, streams, 0);
+    await serverTiming(server.url);
+    const run = await measure(server.url, streams, Math.max(30, streams * ROUNDS_PER_STREAM), 0);
+    const seen = await serverTiming(server.url);
+    const s = run.summary;
+    const ttft = s.ttft_ms!;
+    const itl = s.itl_ms!;
+    rows.push({
+      streams,
+      requests: s.completed,
+      failed: s.failed,
+      ttft_ms: { p50: ttft.p50, p99: ttft.p99, min: ttft.min },
+      ttft_error_ms: { p50: ttft.p50 - TTFT_MS, p99: ttft.p99 - TTFT_MS },
+      itl_ms: { n: itl.n, p50: itl.p50, p99: itl.p99 },
+      itl_error_ms: { p50: itl.p50 - TPOT_MS, p99: itl.p99 - TPOT_MS },
+      tpot_error_ms: { p50: s.tpot_ms!.p50 - TPOT_MS },
+      server: {
+        first_token_ms: seen.first_token_ms,
+        first_token_over_configured_ms: { p50: seen.first_token_ms.p50 - TTFT_MS },
+        token_late_ms: seen.late_ms,
+      },
+      // What the server cannot see: the request leaving the client and the first chunk reaching it.
+      client_and_kernel_ms: { p50: ttft.p50 - seen.first_token_ms.p50 },
+      client: {
+        event_loop_delay_p99_ms: run.client.event_loop_delay_ms.p99,
+        cpu_percent: run.client.cpu_percent,
+        saturated: run.client.saturated,
+      },
+    });
+  }
+  await rawSocketTtft(server.url, 5);
+  await serverTiming(server.url);
+  const raw = await rawSocketTtft(server.url, 30);
+  const seen = await serverTiming(server.url);
+  floor = {
+    streams: 1,
+    requests: raw.length,
+    ttft_ms: { p50: median(raw) },
+    ttft_error_ms: { p50: median(raw) - TTFT_MS },
+    server_first_token_ms: { p50: seen.first_token_ms.p50 },
+    kernel_and_node_socket_ms: { p50: median(raw) - seen.first_token_ms.p50 },
+  };
+} finally {
+  await server.stop();
+}
+
+const report = {
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), load_average: loadavg()[0] },
+  configured: { ttft_ms: TTFT_MS, tpot_ms: TPOT_MS, output_tokens: TOKENS },
+  target_error_p50_ms: TARGET_MS,
+  rows,
+  raw_socket_floor: floor!,
+};
+writeFileSync(join(root, 'bench', 'results', 'accuracy.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+const f = (n: number, width = 8) => n.toFixed(3).padStart(width);
+const ok = (error: number) => (Math.abs(error) <= TARGET_MS ? ' ' : '*');
+console.log(
+  `Timing accuracy against chat-llm (TTFT ${TTFT_MS} ms, TPOT ${TPOT_MS} ms, ${TOKENS} tokens; ${report.machine.cores} cores, load ${report.machine.load_average?.toFixed(1)})`,
+);
+console.log(`error = measured − configured, ms; * = past the ${TARGET_MS} ms target at p50`);
+const head = [
+  ['streams', 7],
+  ['n', 5],
+  ['TTFT p50', 9],
+  ['err p50', 9],
+  ['err p99', 8],
+  ['ITL p50', 9],
+  ['err p50', 9],
+  ['err p99', 8],
+  ['TPOT err', 9],
+  ['srv over', 9],
+  ['srv late50', 10],
+  ['srv late99', 10],
+  ['cli+kern', 9],
+  ['loop p99', 9],
+] as const;
+console.log(head.map(([name, width]) => name.padStart(width)).join(' '));
+for (const r of rows)
+  console.log(
+    [
+      String(r.streams).padStart(7),
+      String(r.requests).padStart(5),
+      f(r.ttft_ms.p50, 9),
+      f(r.ttft_error_ms.p50) + ok(r.ttft_error_ms.p50),
+      f(r.ttft_error_ms.p99),
+      f(r.itl_ms.p50, 9),
+      f(r.itl_error_ms.p50) + ok(r.itl_error_ms.p50),
+      f(r.itl_error_ms.p99),
+      f(r.tpot_error_ms.p50, 9),
+      f(r.server.first_token_over_configured_ms.p50, 9),
+      f(r.server.token_late_ms.p50, 10),
+      f(r.server.token_late_ms.p99, 10),
+      f(r.client_and_kernel_ms.p50, 9),
+      f(r.client.event_loop_delay_p99_ms, 9),
+    ].join(' '),
+  );
+console.log(
+  `raw socket, 1 stream, no HTTP library: TTFT err p50 ${f(floor!.ttft_error_ms.p50, 0)} ms, of which kernel + Node's socket layer ${f(floor!.kernel_and_node_socket_ms.p50, 0)} ms (the rest is the server)`,
+);
+console.log('srv over = server: request headers in → first token written, minus the configured TTFT (p50)');
+console.log("srv late = server: each token's write past its deadline (scheduler wake-ups), p50 / p99");
+console.log('cli+kern = client TTFT p50 − server first-token p50: client send/receive path and loopback');
+console.log("loop p99 = the client's event-loop delay p99 (10 ms resolution)");
+console.log('wrote bench/results/accuracy.json');
