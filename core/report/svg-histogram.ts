@@ -10,7 +10,7 @@ export interface HistogramSeries {
 
 const W = 640;
 const H = 300;
-const M = { left: 56, right: 16, top: 40, bottom: 52 };
+const M = { left: 64, right: 40, top: 40, bottom: 52 };
 const BINS = 40;
 
 /**
@@ -72,7 +72,7 @@ export function svgHistogram(chart: {
         `<line x1="${px(p95)}" x2="${px(p95)}" y1="${M.top}" y2="${py(0)}" stroke="${s.color}" stroke-dasharray="4 3"><title>${escapeHtml(`${s.name} p95: ${formatValue(p95)}`)}</title></line>`,
       );
     }
-    const lx = W - M.right - 230;
+    const lx = W - M.right - 206;
     const ly = M.top - 18 + i * 16;
     parts.push(
       `<rect x="${lx}" y="${ly - 6}" width="14" height="10" fill="${s.color}" fill-opacity="0.5"/>`,

@@ -24,7 +24,7 @@ const PLOT_HEIGHT = 210;
 /** An inline SVG line chart; the y axis starts at zero so a small change looks small. */
 export function svgLineChart(chart: LineChart): string {
   // The legend stacks above the plot, one row a series, so it never covers a line.
-  const M = { left: 64, right: 16, top: 36 + 16 * chart.series.length, bottom: 52 };
+  const M = { left: 64, right: 40, top: 36 + 16 * chart.series.length, bottom: 52 };
   const H = M.top + PLOT_HEIGHT + M.bottom;
   const all = chart.series.flatMap((s) => s.points);
   const xs = all.map((p) => p.x);
@@ -69,7 +69,7 @@ export function svgLineChart(chart: LineChart): string {
       parts.push(
         `<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="${s.color}"><title>${escapeHtml(`${s.name}: ${formatValue(p.y)}`)}</title></circle>`,
       );
-    const lx = W - M.right - 200;
+    const lx = W - M.right - 176;
     const ly = 36 + i * 16;
     parts.push(
       `<line x1="${lx}" x2="${lx + 18}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,

@@ -76,7 +76,9 @@ export function trendSeries(
       const value = versionValue(run.results, rule.metric, rule.profile, rule.suite);
       return value === undefined ? [] : [{ version: run.version, value }];
     });
-    if (points.length >= 2) series.push({ label, metric: rule.metric, points });
+    // A metric that was zero in every version (no failures) has no trend worth a chart.
+    if (points.length >= 2 && points.some((p) => p.value !== 0))
+      series.push({ label, metric: rule.metric, points });
   }
   return series;
 }
