@@ -5,6 +5,8 @@ export interface Block {
   header?: boolean;
   /** A block that shows one rule, counted in the note when some are cut. */
   rule?: boolean;
+  /** Lower is kept first when not everything fits (a failing rule before a passing one). */
+  priority?: number;
 }
 
 export interface Parts {
@@ -29,8 +31,9 @@ function wholeLines(text: string, limit: number): string {
 }
 
 /**
- * Joins the parts, and when they exceed `limit` bytes (GitHub counts bytes, not characters) cuts the body
- * between whole blocks, so no table row, code fence or tag is left half-open, and says so with `note`.
+ * Joins the parts, and when they exceed `limit` bytes (GitHub counts bytes, not characters) keeps the body
+ * blocks that matter most, whole, so no table row, code fence or tag is left half-open, and says so with
+ * `note`.
  */
 export function fitBytes(
   parts: Parts,
@@ -46,15 +49,27 @@ export function fitBytes(
   let budget = limit - bytes(head) - noteBytes;
   const tail = bytes(parts.tail) <= budget / 4 ? parts.tail : '';
   budget -= bytes(tail);
-  const kept: Block[] = [];
+  // Blocks are chosen by priority, each with the header it sits under, then shown in document order.
+  const headerOf: number[] = [];
+  parts.body.forEach((block, i) => {
+    headerOf[i] = block.header ? i : (headerOf[i - 1] ?? -1);
+  });
+  const size = (i: number) => bytes(parts.body[i]!.text);
+  const order = parts.body
+    .map((_, i) => i)
+    .filter((i) => !parts.body[i]!.header)
+    .sort((a, b) => (parts.body[a]!.priority ?? 0) - (parts.body[b]!.priority ?? 0) || a - b);
+  const chosen = new Set<number>();
   let used = 0;
-  for (const block of parts.body) {
-    const size = bytes(block.text);
-    if (used + size > budget) break;
-    kept.push(block);
-    used += size;
+  for (const i of order) {
+    const header = headerOf[i]!;
+    const cost = size(i) + (header >= 0 && !chosen.has(header) ? size(header) : 0);
+    if (used + cost > budget) continue;
+    chosen.add(i);
+    if (header >= 0) chosen.add(header);
+    used += cost;
   }
-  while (kept.at(-1)?.header) kept.pop();
+  const kept = parts.body.filter((_, i) => chosen.has(i));
   const shown = kept.filter((b) => b.rule).length;
   return head + kept.map((b) => b.text).join('') + note(shown, total) + tail;
 }

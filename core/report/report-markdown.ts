@@ -49,6 +49,9 @@ function head(input: ReportInput, marker: string | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What is kept first when a report must be cut: failing rules, then inconclusive ones, then the rest. */
+const RANK = { fail: 0, inconclusive: 2, pass: 4 } as const;
+
 function groupTable(input: ReportInput, group: RuleGroup): Block[] {
   const first = group.rules[0]!;
   const sides =
@@ -74,6 +77,7 @@ function groupTable(input: ReportInput, group: RuleGroup): Block[] {
     const shown = rule.verdict === 'pass' || !rule.change ? change : change.replace(/^(\S+)/, '**$1**');
     return {
       rule: true,
+      priority: RANK[rule.verdict],
       text: `| \`${cell(rule.metric)}\` | ${formatValue(rule.baseline.value)} | ${formatValue(rule.candidate.value)} | ${shown} | ${describeLimit(rule.limit, rule.direction)} | ${VERDICT_ICON[rule.verdict]} ${rule.verdict} |\n`,
     };
   });
@@ -88,6 +92,7 @@ function why(rule: RuleVerdict): Block {
       : '';
   const at = rule.location ? ` <sub>model.yml line ${rule.location.line}</sub>` : '';
   return {
+    priority: RANK[rule.verdict] + 1,
     text: `- ${VERDICT_ICON[rule.verdict]} **\`${cell(rule.metric)}\`**${group ? ` (${cell(group)})` : ''}: ${rule.reason}.${more}${at}\n`,
   };
 }
@@ -199,7 +204,7 @@ export function reportMarkdown(input: ReportInput, options: MarkdownOptions): st
     const versions = Math.max(...trends.map((t) => t.points.length));
     body.push(
       { header: true, text: `\n### Trend over the last ${versions} versions\n` },
-      ...trends.map((t) => ({ text: `\n${mermaidTrend(t)}` })),
+      ...trends.map((t) => ({ text: `\n${mermaidTrend(t)}`, priority: 5 })),
     );
   }
   const where = input.links?.report

@@ -53,4 +53,17 @@ describe('PR comment', () => {
     expect(markdown).not.toContain('\uFFFD');
     expectWellFormed(markdown);
   });
+
+  it('keeps the failing rule when passing ones must be cut', () => {
+    const input = reportInput('pass');
+    const passing = input.verdict.rules[0]!;
+    const rules = Array.from({ length: 3000 }, (_, i) => ({ ...passing, profile: `chat-${i}` }));
+    rules.push({ ...passing, profile: 'chat-last', verdict: 'fail', reason: 'clearly worse' });
+    const markdown = prComment({ ...input, verdict: { ...input.verdict, verdict: 'fail', rules } });
+    expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(SUMMARY_BYTES);
+    expect(markdown).toContain('### chat-last · performance');
+    expect(markdown).toContain('- ❌ **`ttft_ms.p95`** (chat-last): clearly worse.');
+    expect(markdown).toMatch(/: \d+ of 3001 rules shown/);
+    expectWellFormed(markdown);
+  });
 });
