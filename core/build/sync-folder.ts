@@ -1,5 +1,5 @@
-import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { cp, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 
 /** A file of a folder, by its path inside the folder, with what tells whether it changed. */
 export interface FileState {
@@ -66,7 +66,9 @@ export async function syncFolder(dir: string, wanted: FolderWanted): Promise<voi
     }),
   );
   const { copy, remove } = syncActions(sources, await folderFiles(dir));
-  await Promise.all(remove.filter((path) => !wanted.texts.has(path)).map((path) => rm(join(dir, path))));
+  const removed = remove.filter((path) => !wanted.texts.has(path));
+  await Promise.all(removed.map((path) => rm(join(dir, path))));
+  await removeEmptyFolders(dir, removed);
   for (const folder of wanted.folders) await mkdir(join(dir, folder), { recursive: true });
   for (const path of copy) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
@@ -78,4 +80,15 @@ export async function syncFolder(dir: string, wanted: FolderWanted): Promise<voi
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, text);
   }
+}
+
+/** Folders the removals left empty, deepest first: a template's COPY would carry them into the image. */
+async function removeEmptyFolders(dir: string, removed: readonly string[]): Promise<void> {
+  const folders = new Set<string>();
+  for (const path of removed) {
+    for (let folder = dirname(path); folder !== '.'; folder = dirname(folder)) folders.add(folder);
+  }
+  const deepestFirst = [...folders].sort((a, b) => b.split(sep).length - a.split(sep).length);
+  // rmdir refuses a folder that still holds something, which is the check wanted here.
+  for (const folder of deepestFirst) await rmdir(join(dir, folder)).catch(() => undefined);
 }

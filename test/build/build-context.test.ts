@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildContextDir, prepareBuildContext } from '../../core/build/build-context.js';
@@ -35,6 +35,8 @@ describe('the build context folder', () => {
     mkdirSync(join(model, '.git'));
     writeFileSync(join(model, 'model.py'), 'v1');
     writeFileSync(join(model, 'old.py'), 'old');
+    mkdirSync(join(model, 'data', 'old'), { recursive: true });
+    writeFileSync(join(model, 'data', 'old', 'rows.csv'), 'x');
     writeFileSync(join(model, '.git', 'HEAD'), 'ref');
     writeFileSync(join(model, 'weights', 'w.bin'), 'weights');
     const server = join(tempDir(), 'rest_server.py');
@@ -46,6 +48,7 @@ describe('the build context folder', () => {
     expect(await files()).toEqual([
       'Dockerfile',
       'gantry/rest_server.py',
+      'model/data/old/rows.csv',
       'model/gantry-manifest.json',
       'model/model.py',
       'model/old.py',
@@ -56,11 +59,13 @@ describe('the build context folder', () => {
     writeFileSync(join(model, 'model.py'), 'v2 changed');
     utimesSync(join(model, 'model.py'), new Date(), new Date(Date.now() + 5000));
     rmSync(join(model, 'old.py'));
+    rmSync(join(model, 'data'), { recursive: true });
     const second = await prepareBuildContext(model, manifest, 'cpu-test', 'FROM b', {
       'rest_server.py': server,
     });
     expect(second.dir).toBe(first.dir);
     expect(await files()).not.toContain('model/old.py');
+    expect(existsSync(join(second.dir, 'model/data'))).toBe(false);
     expect(readFileSync(join(second.dir, 'model/model.py'), 'utf8')).toBe('v2 changed');
     expect(readFileSync(second.dockerfile, 'utf8')).toBe('FROM b');
     expect(statSync(join(second.dir, 'weights/w.bin')).mtimeMs).toBe(weightsTime);
