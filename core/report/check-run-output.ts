@@ -3,8 +3,9 @@ import type { RuleVerdict } from '../../schemas/gate-verdict.js';
 import { ANNOTATIONS_PER_REQUEST, type CheckAnnotation, SUMMARY_BYTES } from '../checks/manifest-check.js';
 import { describeLimit } from '../gate/evaluate-rule.js';
 import { formatChange } from '../gate/format-change.js';
+import { fitBytes } from './fit-bytes.js';
 import { type ReportInput, ruleLabel, VERDICT_ICON, verdictCounts } from './report-input.js';
-import { reportMarkdown } from './report-markdown.js';
+import { cutNote, markdownParts } from './report-markdown.js';
 
 export const GATE_CHECK_NAME = 'gantry/gate';
 
@@ -52,16 +53,17 @@ function annotation(
  */
 export function checkRunOutput(input: ReportInput, options: { root?: string } = {}): CheckRunOutput {
   const { verdict } = input;
-  const markdown = reportMarkdown(input, { limit: SUMMARY_BYTES });
-  const split = markdown.indexOf('\n**Why**\n');
+  const parts = markdownParts(input);
+  const note = cutNote(input, SUMMARY_BYTES);
   const annotations = verdict.rules
     .filter((r) => r.verdict !== 'pass')
     .flatMap((r) => (r.location ? [annotation({ ...r, location: r.location }, options.root)] : []));
   return {
     conclusion: CONCLUSION[verdict.verdict],
     title: `${VERDICT_ICON[verdict.verdict]} ${input.model} ${input.candidateVersion}: ${verdict.verdict} (${verdictCounts(verdict.rules)})`,
-    summary: split < 0 ? markdown : markdown.slice(0, split),
-    text: split < 0 ? '' : markdown.slice(split + 1),
+    // Each field holds up to the limit on its own: the tables in the summary, the rest in the text.
+    summary: fitBytes({ head: parts.head, body: parts.tables, tail: '' }, SUMMARY_BYTES, note),
+    text: fitBytes({ head: '', body: parts.notes, tail: parts.details }, SUMMARY_BYTES, note).trimStart(),
     annotations,
   };
 }

@@ -190,30 +190,49 @@ function details(input: ReportInput): string {
   return lines.join('\n');
 }
 
+/** The report's markdown in parts: the verdict, the tables, the reasons and trends, the folded details. */
+export interface MarkdownParts {
+  head: string;
+  tables: Block[];
+  notes: Block[];
+  details: string;
+}
+
+export function markdownParts(input: ReportInput, marker?: string): MarkdownParts {
+  const tables = ruleGroups(input.verdict).flatMap((g) => groupTable(input, g));
+  const notes: Block[] = [];
+  const notPassing = input.verdict.rules.filter((r) => r.verdict !== 'pass');
+  if (notPassing.length > 0) notes.push({ header: true, text: '\n**Why**\n\n' }, ...notPassing.map(why));
+  const trends = trendSeries(input);
+  if (trends.length > 0) {
+    const versions = Math.max(...trends.map((t) => t.points.length));
+    notes.push(
+      { header: true, text: `\n### Trend over the last ${versions} versions\n` },
+      ...trends.map((t) => ({ text: `\n${mermaidTrend(t)}`, priority: 5 })),
+    );
+  }
+  return { head: head(input, marker), tables, notes, details: details(input) };
+}
+
+/** The note that ends a report cut to `limit` bytes, pointing at the full one. */
+export function cutNote(input: ReportInput, limit: number): (shown: number, total: number) => string {
+  const where = input.links?.report
+    ? `[the full report](${input.links.report}) has every rule`
+    : 'run `gantry report --format html` for the full report';
+  return (shown, total) =>
+    `\n> [!NOTE]\n> Cut to fit GitHub's limit of ${limit.toLocaleString('en-US')} bytes: ${shown} of ${total} rules shown; ${where}.\n`;
+}
+
 /**
  * The report as GitHub markdown: the verdict, one table per profile and suite (performance, then quality),
  * why each rule that did not pass is so, trend charts, and the load and testbed folded away; cut to
  * `limit` bytes between whole blocks when it is longer.
  */
 export function reportMarkdown(input: ReportInput, options: MarkdownOptions): string {
-  const body: Block[] = ruleGroups(input.verdict).flatMap((g) => groupTable(input, g));
-  const notPassing = input.verdict.rules.filter((r) => r.verdict !== 'pass');
-  if (notPassing.length > 0) body.push({ header: true, text: '\n**Why**\n\n' }, ...notPassing.map(why));
-  const trends = trendSeries(input);
-  if (trends.length > 0) {
-    const versions = Math.max(...trends.map((t) => t.points.length));
-    body.push(
-      { header: true, text: `\n### Trend over the last ${versions} versions\n` },
-      ...trends.map((t) => ({ text: `\n${mermaidTrend(t)}`, priority: 5 })),
-    );
-  }
-  const where = input.links?.report
-    ? `[the full report](${input.links.report}) has every rule`
-    : 'run `gantry report --format html` for the full report';
+  const parts = markdownParts(input, options.marker);
   return fitBytes(
-    { head: head(input, options.marker), body, tail: details(input) },
+    { head: parts.head, body: [...parts.tables, ...parts.notes], tail: parts.details },
     options.limit,
-    (shown, total) =>
-      `\n> [!NOTE]\n> Cut to fit GitHub's limit of ${options.limit.toLocaleString('en-US')} bytes: ${shown} of ${total} rules shown; ${where}.\n`,
+    cutNote(input, options.limit),
   );
 }

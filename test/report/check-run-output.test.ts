@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANNOTATIONS_PER_REQUEST } from '../../core/checks/manifest-check.js';
+import { ANNOTATIONS_PER_REQUEST, SUMMARY_BYTES } from '../../core/checks/manifest-check.js';
 import { annotationBatches, checkRunOutput } from '../../core/report/check-run-output.js';
 import { RULE_LINES, reportInput } from '../support/report-input.js';
 
@@ -35,6 +35,19 @@ describe('check run output', () => {
     expect(output.annotations.length).toBe(3);
     expect(output.annotations.every((a) => a.path === 'models/chat/model.yml')).toBe(true);
     expect(output.annotations[0]!.message).toMatch(/more runs per side would likely decide it/);
+  });
+
+  it('keeps the summary and the text each within the byte limit of a check run', () => {
+    const input = reportInput('fail');
+    const rules = Array.from({ length: 3000 }, (_, i) => ({
+      ...input.verdict.rules[i % 4]!,
+      profile: `chat-${Math.floor(i / 4)}`,
+    }));
+    const output = checkRunOutput({ ...input, verdict: { ...input.verdict, rules } });
+    expect(Buffer.byteLength(output.summary)).toBeLessThanOrEqual(SUMMARY_BYTES);
+    expect(Buffer.byteLength(output.text)).toBeLessThanOrEqual(SUMMARY_BYTES);
+    expect(output.summary).toMatch(/rules shown/);
+    expect(output.annotations.length).toBe(2250);
   });
 
   it('sends annotations in batches GitHub takes', () => {
