@@ -130,7 +130,8 @@ try {
         first_token_over_configured_ms: { p50: seen.first_token_ms.p50 - TTFT_MS },
         token_late_ms: seen.late_ms,
       },
-      // What the server cannot see: the request leaving the client and the first chunk reaching it.
+      // What the server's handler cannot see: the request leaving the client, reaching a server whose
+      // event loop may be busy, and the first chunk's way back.
       client_and_kernel_ms: { p50: ttft.p50 - seen.first_token_ms.p50 },
       client: {
         event_loop_delay_p99_ms: run.client.event_loop_delay_ms.p99,
@@ -211,6 +212,8 @@ console.log(
 );
 console.log('srv over = server: request headers in → first token written, minus the configured TTFT (p50)');
 console.log("srv late = server: each token's write past its deadline (scheduler wake-ups), p50 / p99");
-console.log('cli+kern = client TTFT p50 − server first-token p50: client send/receive path and loopback');
+console.log(
+  "cli+kern = client TTFT p50 − server first-token p50: outside the server's handler (client send and receive path, loopback, a busy server's wait before its handler runs)",
+);
 console.log("loop p99 = the client's event-loop delay p99 (10 ms resolution)");
 console.log('wrote bench/results/accuracy.json');
