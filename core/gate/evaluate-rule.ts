@@ -74,13 +74,15 @@ function reason(
   direction: Direction,
   limit: string,
   confidence: number,
+  /** What more of would decide it: runs of a benchmark; examples of a deterministic evaluation. */
+  evidence: 'runs' | 'examples' = 'runs',
 ): string {
   const ci = `${Math.round(confidence * 1000) / 10}% interval ${describe(change.unit, change.low)} to ${describe(change.unit, change.high)}`;
   const shown = `${describe(change.unit, change.estimate)} (${ci})`;
   const bound = `the limit of ${limit} (${direction} is better)`;
   if (verdict === 'fail') return `${shown}: clearly worse, and beyond ${bound}`;
   if (verdict === 'pass') return `${shown}: within ${bound} even at the interval's worse end`;
-  return `${shown}: the interval reaches past ${bound}; more runs are needed to decide`;
+  return `${shown}: the interval reaches past ${bound}; more ${evidence} are needed to decide`;
 }
 
 /** How a limit reads: the worst change allowed, signed the way that is worse. */
@@ -310,6 +312,7 @@ function compareExamples(
             rule.direction,
             describeLimit({ kind: 'absolute', value: limit }, rule.direction),
             context.confidence,
+            'examples',
           ),
     smallest_detectable_change: w.se === undefined ? null : power * w.se,
   };
