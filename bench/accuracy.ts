@@ -19,6 +19,8 @@ const TPOT_MS = 10;
 const TOKENS = 32;
 const LEVELS = [1, 64, 256];
 const ROUNDS_PER_STREAM = 3;
+/** How long one request streams: TTFT, then a token every TPOT. */
+const REQUEST_MS = TTFT_MS + (TOKENS - 1) * TPOT_MS;
 const TARGET_MS = 0.5;
 const root = join(import.meta.dirname, '..');
 
@@ -33,7 +35,12 @@ async function measure(
     endpoint: url,
     profile: resolveProfile({
       kind: 'openai-chat',
-      concurrency: streams,
+      // One stream is a closed loop. More are kept in flight by constant arrivals at streams / request
+      // time (Little's law): a closed loop would start them all at once, and every round would then hit
+      // the server as one burst, measuring its queue rather than our timing.
+      ...(streams === 1
+        ? { concurrency: 1 }
+        : { rate: streams / (REQUEST_MS / 1000), arrivals: 'constant' as const }),
       requests,
       warmup,
       outputTokens: TOKENS,
