@@ -164,11 +164,9 @@ export const SweepStep = z.object({
   completed: z.number().int().min(0),
   failed: z.number().int().min(0),
   met: z.boolean().meta({ description: "SLO attainment reached the sweep's min_attainment." }),
-  percentiles: z
-    .record(z.string(), KeyPercentiles)
-    .meta({
-      description: 'Latency percentiles by family (ttft_ms, tpot_ms, e2el_ms, latency_ms), from send.',
-    }),
+  percentiles: z.record(z.string(), KeyPercentiles).meta({
+    description: 'Latency percentiles by family (ttft_ms, tpot_ms, e2el_ms, latency_ms), from send.',
+  }),
 });
 export type SweepStep = z.output<typeof SweepStep>;
 

@@ -152,8 +152,30 @@ describe.skipIf(skip)('gantry build on a real engine and registry', () => {
     const record = await build(example, 'gantry-base/asr:bookworm');
     expect(record.dockerfile).toBe('dockerfiles/command.Dockerfile');
     const url = await pullRunAndCheck(record, '/health', 8000);
+    // Speech made here as the example's eval/make_audio.py makes it (its audio is generated, not committed).
+    const scratch = mkdtempSync(join(tmpdir(), 'gantry-speech-'));
+    folders.push(scratch);
+    const sentence = 'please call me when you get home tonight';
+    execFileSync('espeak-ng', ['-v', 'en-us+klatt', '-s', '175', '-w', join(scratch, 'raw.wav'), sentence]);
+    execFileSync('sox', [
+      '-q',
+      '-D',
+      join(scratch, 'raw.wav'),
+      '-c',
+      '1',
+      '-b',
+      '16',
+      join(scratch, 'clip.wav'),
+      'gain',
+      '-3',
+      'rate',
+      '16000',
+      'pad',
+      '0.3',
+      '0.3',
+    ]);
     const form = new FormData();
-    const audio = readFileSync(join(example, 'eval/audio/01.wav'));
+    const audio = readFileSync(join(scratch, 'clip.wav'));
     form.append('file', new Blob([audio], { type: 'audio/wav' }), '01.wav');
     const answer = await fetch(`${url}/v1/audio/transcriptions`, { method: 'POST', body: form });
     expect(answer.status).toBe(200);
