@@ -6,7 +6,7 @@ import { readDataset } from '../../core/bench/read-dataset.js';
 import { type BenchFlags, resolveProfile } from '../../core/bench/resolve-profile.js';
 import { runBenchmark } from '../../core/bench/run-benchmark.js';
 import { GantryError } from '../../core/errors.js';
-import { loadManifest } from '../../core/manifest/load-manifest.js';
+import { loadValidManifest } from '../../core/manifest/load-manifest.js';
 import { BENCHMARK_KINDS } from '../../schemas/metrics.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
 import { displayPath, formatOption, type OutputFormat } from '../options.js';
@@ -78,14 +78,7 @@ export function registerBench(program: Command, io: CliIo, exit: (code: ExitCode
           throw new GantryError('bench.profile', '--manifest needs --profile NAME');
         const file = resolve(io.cwd, options.manifest);
         const shown = displayPath(io.cwd, file);
-        const loaded = await loadManifest(file, shown).catch((error: NodeJS.ErrnoException) => {
-          throw new GantryError('bench.manifest', `cannot read ${shown}: ${error.code ?? error.message}`);
-        });
-        if (!loaded.manifest)
-          throw new GantryError(
-            'bench.manifest',
-            `${shown} is not valid; run gantry validate ${shown} to see why`,
-          );
+        const loaded = await loadValidManifest(file, shown);
         manifest = { manifest: loaded.manifest, file: shown, profile: options.profile };
         folder = loaded.folder;
       }

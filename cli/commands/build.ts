@@ -9,13 +9,13 @@ import { findTarget } from '../../core/build/select-template.js';
 import { GantryError } from '../../core/errors.js';
 import { DEFAULT_REGISTRY } from '../../core/image-reference.js';
 import { findManifests } from '../../core/manifest/find-manifests.js';
-import { loadManifest } from '../../core/manifest/load-manifest.js';
+import { formatDiagnostic } from '../../core/manifest/format-diagnostic.js';
+import { loadValidManifest } from '../../core/manifest/load-manifest.js';
 import { packageFile } from '../../core/package-files.js';
 import { openRepository } from '../../core/plan/open-repository.js';
 import { planRepository } from '../../core/plan/plan-repository.js';
 import type { ModelManifest, Target } from '../../schemas/model-manifest.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
-import { formatDiagnostic } from '../format-diagnostics.js';
 import { displayPath, formatOption, type OutputFormat } from '../options.js';
 import { renderTable } from '../render-table.js';
 import { TaskList } from '../task-list.js';
@@ -67,15 +67,7 @@ async function hostArch() {
 }
 
 async function readManifest(path: string, io: CliIo): Promise<{ manifest: ModelManifest; modelDir: string }> {
-  const loaded = await loadManifest(resolve(path), displayPath(io.cwd, path));
-  if (!loaded.manifest) {
-    for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d, io.isTTY)}\n`);
-    throw new GantryError(
-      'manifest_invalid',
-      `fix model.yml before building: ${loaded.diagnostics.length} problem${loaded.diagnostics.length === 1 ? '' : 's'} above`,
-      1,
-    );
-  }
+  const loaded = await loadValidManifest(resolve(path), displayPath(io.cwd, path));
   return { manifest: loaded.manifest, modelDir: dirname(resolve(path)) };
 }
 

@@ -6,7 +6,7 @@ import { deployKubernetes } from '../../core/deploy/kubernetes-deploy.js';
 import { restServerCommand } from '../../core/deploy/rest-server-command.js';
 import { GantryError } from '../../core/errors.js';
 import { findManifests } from '../../core/manifest/find-manifests.js';
-import { loadManifest } from '../../core/manifest/load-manifest.js';
+import { loadValidManifest } from '../../core/manifest/load-manifest.js';
 import { DEPLOY_TARGETS } from '../../schemas/model-manifest.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
 import { containerEngines } from '../container-engines.js';
@@ -59,9 +59,7 @@ export function registerDeploy(program: Command, io: CliIo, exit: (code: ExitCod
       const { target, note } = await resolveDeployTarget(path, options.env, options.target, engines);
       if (note) io.stderr(`note: ${note}\n`);
       if (target === 'kubernetes') {
-        const { manifest } = await loadManifest(path);
-        if (!manifest)
-          throw new GantryError('manifest_invalid', `${manifestPath} has problems; run gantry validate`, 1);
+        const { manifest } = await loadValidManifest(path, displayPath(io.cwd, path));
         const done = await deployKubernetes({
           manifest,
           environment: options.env,

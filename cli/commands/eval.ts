@@ -1,12 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { GantryError } from '../../core/errors.js';
 import { chooseEvaluation } from '../../core/eval/evaluation-plan.js';
 import { readDataset } from '../../core/eval/read-dataset.js';
 import { runEvaluation } from '../../core/eval/run-evaluation.js';
 import type { NormaliserName } from '../../core/eval/text-normalisers.js';
-import { loadManifest } from '../../core/manifest/load-manifest.js';
+import { loadValidManifest } from '../../core/manifest/load-manifest.js';
 import { EVALUATORS } from '../../schemas/metrics.js';
 import { NORMALISERS } from '../../schemas/model-manifest.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
@@ -57,14 +56,7 @@ export function registerEval(program: Command, io: CliIo, exit: (code: ExitCode)
       const at = (path: string) => resolve(io.cwd, path);
       let manifest: Parameters<typeof chooseEvaluation>[2];
       if (options.manifest) {
-        const loaded = await loadManifest(at(options.manifest), options.manifest);
-        if (!loaded.manifest) {
-          throw new GantryError(
-            'manifest_invalid',
-            `${options.manifest} has problems; run gantry validate`,
-            1,
-          );
-        }
+        const loaded = await loadValidManifest(at(options.manifest), options.manifest);
         manifest = { value: loaded.manifest, path: at(options.manifest) };
       }
       const choice = chooseEvaluation(options, io.cwd, manifest);

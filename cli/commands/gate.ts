@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { GantryError } from '../../core/errors.js';
 import { readResults } from '../../core/gate/read-results.js';
 import { runGate } from '../../core/gate/run-gate.js';
-import { loadManifest } from '../../core/manifest/load-manifest.js';
+import { loadValidManifest } from '../../core/manifest/load-manifest.js';
 import { type CliIo, type ExitCode, verdictExitCode } from '../cli-io.js';
 import { formatVerdict } from '../format-verdict.js';
 import { formatOption, type OutputFormat } from '../options.js';
@@ -32,9 +31,7 @@ export function registerGate(program: Command, io: CliIo, exit: (code: ExitCode)
     .addOption(formatOption(['text', 'json']))
     .action(async (options: GateOptions) => {
       const at = (path: string) => resolve(io.cwd, path);
-      const loaded = await loadManifest(at(options.manifest), options.manifest);
-      if (!loaded.manifest)
-        throw new GantryError('manifest_invalid', `${options.manifest} has problems; run gantry validate`, 1);
+      const loaded = await loadValidManifest(at(options.manifest), options.manifest);
       const file = options.manifest;
       const verdict = runGate({
         candidate: await Promise.all(options.candidate.map((f) => readResults(at(f), f))),

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import { formatDiagnostic } from '../../core/manifest/format-diagnostic.js';
 import { appendGithubOutputs, githubOutputs } from '../../core/plan/github-outputs.js';
 import { planRepository } from '../../core/plan/plan-repository.js';
 import { renderPlan } from '../../core/plan/render-plan.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
-import { formatDiagnostic } from '../format-diagnostics.js';
 import { formatOption, type OutputFormat } from '../options.js';
 
 interface PlanOptions {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { findManifests } from '../../core/manifest/find-manifests.js';
+import { formatDiagnostic } from '../../core/manifest/format-diagnostic.js';
 import { loadManifest } from '../../core/manifest/load-manifest.js';
 import type { ValidationReport } from '../../schemas/validation-report.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
-import { formatDiagnostic } from '../format-diagnostics.js';
 import { displayPath, formatOption, type OutputFormat, repositoryRoot } from '../options.js';
 
 export function registerValidate(program: Command, io: CliIo, exit: (code: ExitCode) => void): void {

@@ -2,7 +2,7 @@ import { simpleGit } from 'simple-git';
 import type { DeploymentRecord } from '../../schemas/deployment-record.js';
 import type { DEPLOY_TARGETS } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
-import { loadManifest } from '../manifest/load-manifest.js';
+import { loadManifest, loadValidManifest } from '../manifest/load-manifest.js';
 import type { DeploymentStore } from './deployment-store.js';
 import { deployProcess } from './process-deployment.js';
 import type { RestServer } from './server-command.js';
@@ -74,17 +74,7 @@ export async function resolveDeployTarget(
 
 /** Deploys the model of a model.yml to one of its environments as a local process. */
 export async function deployModel(request: DeployModelRequest): Promise<DeploymentRecord> {
-  const { manifest, diagnostics, folder } = await loadManifest(request.manifestPath);
-  if (!manifest) {
-    const lines = diagnostics.map(
-      (d) => `${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ''}${d.message}`,
-    );
-    throw new GantryError(
-      'manifest_invalid',
-      `the manifest has problems; fix them first:\n${lines.join('\n')}`,
-      1,
-    );
-  }
+  const { manifest, folder } = await loadValidManifest(request.manifestPath);
   const environment = manifest.environments[request.environment];
   if (!environment) {
     const known = Object.keys(manifest.environments).join(', ');

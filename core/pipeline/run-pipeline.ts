@@ -19,7 +19,7 @@ import { runEvaluation } from '../eval/run-evaluation.js';
 import { TEXT_NORMALISERS } from '../eval/text-normalisers.js';
 import { readResults } from '../gate/read-results.js';
 import { runGate } from '../gate/run-gate.js';
-import { loadManifest } from '../manifest/load-manifest.js';
+import { loadValidManifest } from '../manifest/load-manifest.js';
 import { htmlReport } from '../report/html-report.js';
 import { prComment } from '../report/pr-comment.js';
 import type { RunStore } from './run-store.js';
@@ -79,14 +79,8 @@ function pick<T>(all: Record<string, T>, chosen: string[] | undefined, what: str
  */
 export async function runPipeline(request: PipelineRequest): Promise<PipelineOutcome> {
   const { steps } = request;
-  const loaded = await steps.run('validate model.yml', async () => loadManifest(request.manifestPath));
-  const manifest = loaded.manifest;
-  if (!manifest) {
-    const lines = loaded.diagnostics.map(
-      (d) => `${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ''}${d.message}`,
-    );
-    throw new GantryError('manifest_invalid', `the manifest has problems:\n${lines.join('\n')}`, 1);
-  }
+  const loaded = await steps.run('validate model.yml', () => loadValidManifest(request.manifestPath));
+  const { manifest } = loaded;
   const folder = dirname(request.manifestPath);
   const profiles = pick(manifest.benchmark, request.profiles, 'profile');
   const suites = pick(manifest.evaluation, request.suites, 'suite');

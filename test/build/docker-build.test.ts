@@ -210,7 +210,7 @@ describe.skipIf(skip)('gantry build on a real engine and registry', () => {
     expect(result.stderr).toContain(
       'model.yml:9:17: error: targets[0].dockerfile: "Dockerfile.missing" does not exist',
     );
-    expect(result.stderr).toContain('fix model.yml before building');
+    expect(result.stderr).toContain('has 2 problems; fix them first');
   });
 
   it('shows the failing step and its last lines when the Dockerfile fails', {

@@ -177,7 +177,7 @@ describe('gantry deploy --target process', () => {
     writeFileSync(join(dir, 'model.yml'), 'name: acme/llm\nversion: one\n');
     const invalid = await runCli(['deploy', dir, '--env', 'staging'], { env });
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toMatch(/model\.yml:2:10: version: must be a semantic version/);
+    expect(invalid.stderr).toMatch(/model\.yml:2:10: error: version: must be a semantic version/);
   });
 
   it('reports a malformed deployment record with its path', async () => {

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Diagnostic } from '../schemas/validation-report.js';
+import type { Diagnostic } from '../../schemas/validation-report.js';
 
 /** `file:line:col: path: message`, the form editors and CI logs turn into links. */
 export function formatDiagnostic(
