@@ -196,6 +196,10 @@ export const BenchResults = z
     endpoint: z.string(),
     path: z.string(),
     profile_name: z.string().optional(),
+    target: z
+      .string()
+      .optional()
+      .meta({ description: 'Hardware target of model.yml whose image served the run, when known.' }),
     profile: BenchmarkProfile.meta({ description: 'The load and data that ran, as a model.yml profile.' }),
     seed: z.number().int(),
     started_at: z.iso.datetime(),

@@ -16,6 +16,10 @@ const Side = z.object({
 export const RuleVerdict = z.object({
   metric: z.string(),
   profile: z.string().optional(),
+  target: z
+    .string()
+    .optional()
+    .meta({ description: 'Hardware target the compared results ran on, when recorded.' }),
   suite: z.string().optional(),
   direction: z.enum(['lower', 'higher']),
   limit: z.object({ kind: z.enum(['relative', 'absolute']), value: z.number() }),

@@ -20,6 +20,7 @@ const number = (min: number, integer: boolean) => (text: string) => {
 };
 
 interface BenchOptions extends BenchFlags {
+  target?: string;
   endpoint: string;
   manifest?: string;
   profile?: string;
@@ -37,6 +38,7 @@ export function registerBench(program: Command, io: CliIo, exit: (code: ExitCode
     .description('load-test a running model server: latencies with intervals, throughput, goodput, errors')
     .requiredOption('--endpoint <url>', "the server's base URL, e.g. http://127.0.0.1:8000")
     .addOption(new Option('--kind <kind>', 'API to drive').choices(BENCHMARK_KINDS))
+    .option('--target <name>', 'hardware target of model.yml whose image is measured (reports group by it)')
     .option('--path <path>', 'request path (default per kind, e.g. /v1/chat/completions)')
     .option('--manifest <file>', 'model.yml holding the profile')
     .option('--profile <name>', 'benchmark profile of the manifest')
@@ -110,6 +112,7 @@ export function registerBench(program: Command, io: CliIo, exit: (code: ExitCode
             endpoint: options.endpoint,
             profile,
             profileName: options.profile,
+            target: options.target,
             seed: options.seed,
             dataset,
             datasetDir: datasetPath ? dirname(datasetPath) : undefined,

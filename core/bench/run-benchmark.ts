@@ -29,6 +29,8 @@ export interface BenchRun {
   endpoint: string;
   profile: BenchmarkProfile;
   profileName?: string;
+  /** Hardware target of model.yml whose image is being measured: reports group by it. */
+  target?: string;
   seed: number;
   dataset?: DatasetRow[];
   /** Folder of the dataset file: audio paths in its rows are relative to it. */
@@ -183,6 +185,7 @@ async function runSteady(run: BenchRun): Promise<BenchResults> {
     endpoint: origin,
     path,
     ...(run.profileName ? { profile_name: run.profileName } : {}),
+    ...(run.target ? { target: run.target } : {}),
     profile,
     seed: run.seed,
     started_at: startedAt.toISOString(),

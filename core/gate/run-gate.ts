@@ -25,6 +25,8 @@ export interface GateInput {
 interface Group {
   name: string;
   kind: 'bench' | 'eval';
+  /** Hardware target of benchmark results, when recorded: each target is compared on its own. */
+  target?: string;
   candidate: Results[];
   baseline: Results[];
   metrics: Record<string, Direction>;
@@ -34,7 +36,7 @@ function isEval(results: Results): results is EvalResults {
   return results.kind === 'evaluation';
 }
 
-/** Results grouped by benchmark profile or evaluation suite: each group is compared on its own. */
+/** Results grouped by benchmark profile (and hardware target) or evaluation suite: each group is compared on its own. */
 function groups(input: GateInput): Group[] {
   const byName = new Map<string, Group>();
   const add = (results: Results, side: 'candidate' | 'baseline') => {
@@ -42,13 +44,14 @@ function groups(input: GateInput): Group[] {
       ? (results.suite ?? results.evaluator.name)
       : (results.profile_name ?? results.kind);
     const kind = isEval(results) ? 'eval' : 'bench';
-    const key = `${kind}:${name}`;
+    const target = isEval(results) ? undefined : results.target;
+    const key = `${kind}:${name}:${target ?? ''}`;
     let group = byName.get(key);
     if (!group) {
       const metrics = isEval(results)
         ? { ...EVALUATOR_METRICS[results.evaluator.name as keyof typeof EVALUATOR_METRICS] }
         : Object.fromEntries(benchmarkMetrics(results.kind));
-      group = { name, kind, candidate: [], baseline: [], metrics };
+      group = { name, kind, ...(target ? { target } : {}), candidate: [], baseline: [], metrics };
       byName.set(key, group);
     }
     group[side].push(results);
@@ -129,6 +132,7 @@ export function runGate(input: GateInput): GateVerdict {
     const base = {
       metric: rule.metric,
       ...(group.kind === 'bench' ? { profile: group.name } : { suite: group.name }),
+      ...(group.target ? { target: group.target } : {}),
       direction,
       limit,
       source,

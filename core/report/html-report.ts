@@ -5,6 +5,7 @@ import { formatChange, formatValue } from '../gate/format-change.js';
 import { requestValue, statistic } from '../gate/metric-observations.js';
 import { escapeHtml } from './escape-html.js';
 import {
+  groupTitle,
   isEvaluation,
   percentLabel,
   profileRuns,
@@ -58,7 +59,7 @@ function rulesTable(input: ReportInput): string {
     group.rules.map(
       (
         r,
-      ) => `<tr class="${r.verdict}"><td>${escapeHtml(group.name)} <span class="sub">${group.kind === 'benchmark' ? 'performance' : 'quality'}</span></td><td><code>${escapeHtml(r.metric)}</code></td>
+      ) => `<tr class="${r.verdict}"><td>${escapeHtml(groupTitle(group))} <span class="sub">${group.kind === 'benchmark' ? 'performance' : 'quality'}</span></td><td><code>${escapeHtml(r.metric)}</code></td>
 <td class="num">${formatValue(r.baseline.value)}</td><td class="num">${formatValue(r.candidate.value)}</td><td class="num">${formatChange(r.change)}</td>
 <td class="num">${describeLimit(r.limit, r.direction)}</td><td class="v">${r.verdict}</td><td class="why">${escapeHtml(r.reason)}</td></tr>`,
     ),

@@ -31,7 +31,14 @@ export interface ReportInput {
 export interface RuleGroup {
   kind: 'benchmark' | 'evaluation';
   name: string;
+  /** Hardware target the group's results ran on, when recorded. */
+  target?: string;
   rules: RuleVerdict[];
+}
+
+/** How a group is titled: `cuda-h100 · chat` (target, then profile or suite), or just its name. */
+export function groupTitle(group: Pick<RuleGroup, 'name' | 'target'>): string {
+  return group.target ? `${group.target} · ${group.name}` : group.name;
 }
 
 export function isEvaluation(results: Results): results is EvalResults {
@@ -76,8 +83,9 @@ export function ruleGroups(verdict: GateVerdict): RuleGroup[] {
   for (const rule of verdict.rules) {
     const kind = rule.suite !== undefined ? 'evaluation' : 'benchmark';
     const name = rule.suite ?? rule.profile ?? '';
-    const key = `${kind}:${name}`;
-    if (!groups.has(key)) groups.set(key, { kind, name, rules: [] });
+    const key = `${kind}:${name}:${rule.target ?? ''}`;
+    if (!groups.has(key))
+      groups.set(key, { kind, name, ...(rule.target ? { target: rule.target } : {}), rules: [] });
     groups.get(key)!.rules.push(rule);
   }
   const all = [...groups.values()];
@@ -87,7 +95,7 @@ export function ruleGroups(verdict: GateVerdict): RuleGroup[] {
 /** `ttft_ms.p95 (chat)`: a rule as one short label. */
 export function ruleLabel(rule: RuleVerdict): string {
   const group = rule.profile ?? rule.suite;
-  return group ? `${rule.metric} (${group})` : rule.metric;
+  return group ? `${rule.metric} (${groupTitle({ name: group, target: rule.target })})` : rule.metric;
 }
 
 /** How many rules got each verdict, worst first: `1 fail, 2 inconclusive, 5 pass`. */

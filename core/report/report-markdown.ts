@@ -6,6 +6,7 @@ import { formatChange, formatValue } from '../gate/format-change.js';
 import { type Block, fitBytes } from './fit-bytes.js';
 import { mermaidTrend } from './mermaid-trend.js';
 import {
+  groupTitle,
   isEvaluation,
   percentLabel,
   type ReportInput,
@@ -63,7 +64,7 @@ function groupTable(input: ReportInput, group: RuleGroup): Block[] {
     header: true,
     text: [
       '',
-      `### ${group.name} · ${group.kind === 'benchmark' ? 'performance' : 'quality'}`,
+      `### ${groupTitle(group)} · ${group.kind === 'benchmark' ? 'performance' : 'quality'}`,
       '',
       `<sub>${sides}</sub>`,
       '',
@@ -86,6 +87,7 @@ function groupTable(input: ReportInput, group: RuleGroup): Block[] {
 
 function why(rule: RuleVerdict): Block {
   const group = rule.profile ?? rule.suite;
+  const title = group ? groupTitle({ name: group, target: rule.target }) : undefined;
   const more =
     rule.verdict === 'inconclusive' && rule.more_repetitions
       ? ` About ${rule.more_repetitions} more run${rule.more_repetitions === 1 ? '' : 's'} per side would likely decide it.`
@@ -93,7 +95,7 @@ function why(rule: RuleVerdict): Block {
   const at = rule.location ? ` <sub>model.yml line ${rule.location.line}</sub>` : '';
   return {
     priority: RANK[rule.verdict] + 1,
-    text: `- ${VERDICT_ICON[rule.verdict]} **\`${cell(rule.metric)}\`**${group ? ` (${cell(group)})` : ''}: ${rule.reason}.${more}${at}\n`,
+    text: `- ${VERDICT_ICON[rule.verdict]} **\`${cell(rule.metric)}\`**${title ? ` (${cell(title)})` : ''}: ${rule.reason}.${more}${at}\n`,
   };
 }
 

@@ -80,6 +80,8 @@ describe('asr benchmarks', () => {
         join(dir, 'audio.jsonl'),
         '--concurrency',
         '2',
+        '--target',
+        'cpu',
         '--requests',
         '20',
         '--format',
@@ -90,6 +92,7 @@ describe('asr benchmarks', () => {
     expect(run.code).toBe(0);
     const results = BenchResults.parse(JSON.parse(run.stdout));
     expect(results.summary.completed).toBe(20);
+    expect(results.target).toBe('cpu');
     expect(uploads.at(-1)!.fields).toEqual(['file', 'model', 'response_format']);
     expect(new Set(uploads.map((u) => u.fileBytes))).toEqual(new Set([44 + 32_000, 44 + 64_000]));
     expect(new Set(results.samples.map((s) => s.audio_s))).toEqual(new Set([1, 2]));

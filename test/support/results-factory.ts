@@ -14,6 +14,7 @@ export interface RunShape {
   gpu?: string;
   saturated?: boolean;
   profile?: string;
+  target?: string;
 }
 
 /** A benchmark results file of an openai-chat run with lognormal per-request latencies. */
@@ -65,6 +66,7 @@ export function benchRun(shape: RunShape): BenchResults {
     endpoint: 'http://127.0.0.1:8000',
     path: '/v1/chat/completions',
     profile_name: shape.profile ?? 'chat',
+    ...(shape.target ? { target: shape.target } : {}),
     profile: { kind: 'openai-chat' },
     seed: shape.seed,
     started_at: '2026-11-23T10:00:00.000Z',
