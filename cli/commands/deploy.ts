@@ -84,8 +84,6 @@ export function registerDeploy(program: Command, io: CliIo, exit: (code: ExitCod
           environment: options.env,
           store,
           restServer: restServerCommand,
-          requestedTarget: target,
-          engines,
           port: options.port,
           progress,
         }),

@@ -3,7 +3,6 @@ import { basename, dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { GantryError } from '../../core/errors.js';
 import { readResults } from '../../core/gate/read-results.js';
-import type { Results } from '../../core/gate/run-gate.js';
 import { readRunHistory, runFolderVersion } from '../../core/pipeline/run-store.js';
 import { annotationBatches, checkRunOutput, GATE_CHECK_NAME } from '../../core/report/check-run-output.js';
 import { htmlReport } from '../../core/report/html-report.js';
@@ -11,6 +10,7 @@ import { jobSummary } from '../../core/report/job-summary.js';
 import { prComment } from '../../core/report/pr-comment.js';
 import type { ReportInput } from '../../core/report/report-input.js';
 import { GateVerdict } from '../../schemas/gate-verdict.js';
+import type { Results } from '../../schemas/results.js';
 import { type CliIo, ExitCode, type ExitCode as ExitCodeType } from '../cli-io.js';
 import { repositoryRoot } from '../options.js';
 

@@ -4,7 +4,6 @@ import { DeploymentStore, stateDirectory } from '../../core/deploy/deployment-st
 import { stopDeployment } from '../../core/deploy/process-deployment.js';
 import { restServerCommand } from '../../core/deploy/rest-server-command.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
-import { containerEngines } from '../container-engines.js';
 import { TaskList } from '../task-list.js';
 
 export function registerRestart(program: Command, io: CliIo, exit: (code: ExitCode) => void): void {
@@ -23,8 +22,6 @@ export function registerRestart(program: Command, io: CliIo, exit: (code: ExitCo
           environment: record.environment,
           store,
           restServer: restServerCommand,
-          requestedTarget: record.target,
-          engines: containerEngines(),
           port: Number(new URL(record.url).port),
           progress,
         }),

@@ -44,12 +44,9 @@ export interface DeployModelRequest {
   environment: string;
   store: DeploymentStore;
   restServer: RestServer;
-  requestedTarget?: DeployTarget;
-  engines: { docker: boolean };
   port?: number;
   startupTimeoutMs?: number;
   progress?: (detail: string) => void;
-  note?: (text: string) => void;
 }
 
 async function headSha(folder: string): Promise<string | undefined> {
@@ -72,7 +69,10 @@ export async function resolveDeployTarget(
   return chooseDeployTarget(requested, configured, engines);
 }
 
-/** Deploys the model of a model.yml to one of its environments as a local process. */
+/**
+ * Deploys the model of a model.yml to one of its environments as a local process. Which target a
+ * deployment goes to is decided before, by resolveDeployTarget.
+ */
 export async function deployModel(request: DeployModelRequest): Promise<DeploymentRecord> {
   const { manifest, folder } = await loadValidManifest(request.manifestPath);
   const environment = manifest.environments[request.environment];
@@ -83,9 +83,6 @@ export async function deployModel(request: DeployModelRequest): Promise<Deployme
       `no environment "${request.environment}" in ${request.manifestPath}; it has: ${known}`,
     );
   }
-  // Only the process target is implemented, so the choice matters for its note alone.
-  const { note } = chooseDeployTarget(request.requestedTarget, environment.deploy, request.engines);
-  if (note) request.note?.(note);
   const gitSha = await headSha(folder);
   return deployProcess({
     manifest,

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { BenchResults } from '../../schemas/bench-results.js';
 import { EvalResults } from '../../schemas/eval-results.js';
+import type { Results } from '../../schemas/results.js';
 import { GantryError } from '../errors.js';
-import type { Results } from './run-gate.js';
 
 /** Reads a benchmark or evaluation results file; a malformed one is refused, naming the file and field. */
 export async function readResults(path: string, displayName = path): Promise<Results> {

@@ -3,6 +3,7 @@ import type { EvalResults } from '../../schemas/eval-results.js';
 import type { GateVerdict, RuleVerdict } from '../../schemas/gate-verdict.js';
 import { benchmarkMetrics, type Direction, EVALUATOR_METRICS } from '../../schemas/metrics.js';
 import type { GateRule, ModelManifest } from '../../schemas/model-manifest.js';
+import { isEvaluation, type Results } from '../../schemas/results.js';
 import { GantryError } from '../errors.js';
 import type { SourcePosition } from '../manifest/yaml-source.js';
 import calibration from './calibration.json' with { type: 'json' };
@@ -10,8 +11,6 @@ import { defaultBenchmarkRules, defaultEvaluationRules } from './default-rules.j
 import { evaluateRule } from './evaluate-rule.js';
 import { benchObservations, evalObservations } from './metric-observations.js';
 import { testbedOf } from './testbed.js';
-
-export type Results = BenchResults | EvalResults;
 
 export interface GateInput {
   candidate: readonly Results[];
@@ -32,23 +31,19 @@ interface Group {
   metrics: Record<string, Direction>;
 }
 
-function isEval(results: Results): results is EvalResults {
-  return results.kind === 'evaluation';
-}
-
 /** Results grouped by benchmark profile (and hardware target) or evaluation suite: each group is compared on its own. */
 function groups(input: GateInput): Group[] {
   const byName = new Map<string, Group>();
   const add = (results: Results, side: 'candidate' | 'baseline') => {
-    const name = isEval(results)
+    const name = isEvaluation(results)
       ? (results.suite ?? results.evaluator.name)
       : (results.profile_name ?? results.kind);
-    const kind = isEval(results) ? 'eval' : 'bench';
-    const target = isEval(results) ? undefined : results.target;
+    const kind = isEvaluation(results) ? 'eval' : 'bench';
+    const target = isEvaluation(results) ? undefined : results.target;
     const key = `${kind}:${name}:${target ?? ''}`;
     let group = byName.get(key);
     if (!group) {
-      const metrics = isEval(results)
+      const metrics = isEvaluation(results)
         ? { ...EVALUATOR_METRICS[results.evaluator.name as keyof typeof EVALUATOR_METRICS] }
         : Object.fromEntries(benchmarkMetrics(results.kind));
       group = { name, kind, ...(target ? { target } : {}), candidate: [], baseline: [], metrics };
@@ -75,7 +70,7 @@ function comparisons(input: GateInput, all: Group[]): Comparison[] {
     ? manifestRules.map((rule, index) => ({ rule, source: 'manifest', index }))
     : all.flatMap((g) => {
         const first = g.candidate[0] ?? g.baseline[0]!;
-        const defaults = isEval(first)
+        const defaults = isEvaluation(first)
           ? first.evaluator.name === 'custom'
             ? []
             : defaultEvaluationRules(first.evaluator.name, g.name)
@@ -163,7 +158,7 @@ export function runGate(input: GateInput): GateVerdict {
     });
     const saturated =
       group.kind === 'bench' &&
-      [...group.candidate, ...group.baseline].some((r) => !isEval(r) && r.client.saturated);
+      [...group.candidate, ...group.baseline].some((r) => !isEvaluation(r) && r.client.saturated);
     if (saturated && decision.verdict !== 'inconclusive') {
       warnings.push(
         `${group.name}: the load generator was saturated in some runs; their latencies measure the client, not the server`,

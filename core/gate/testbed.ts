@@ -1,5 +1,5 @@
 import type { EnvironmentFingerprint } from '../../schemas/bench-results.js';
-import type { Results } from './run-gate.js';
+import { isEvaluation, type Results } from '../../schemas/results.js';
 
 /** What makes two benchmark runs comparable: the accelerators and driver, or the CPU when there are none. */
 function describeTestbed(environment: EnvironmentFingerprint): string {
@@ -18,7 +18,7 @@ export function testbedOf(
 ): { candidate: string; baseline: string; same: boolean } {
   const describeAll = (results: readonly Results[]) => {
     const beds = [
-      ...new Set(results.flatMap((r) => (r.kind === 'evaluation' ? [] : [describeTestbed(r.environment)]))),
+      ...new Set(results.flatMap((r) => (isEvaluation(r) ? [] : [describeTestbed(r.environment)]))),
     ];
     return beds.length === 0 ? 'n/a' : beds.join(' | ');
   };

@@ -105,8 +105,6 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
         environment: request.environment,
         store: request.deployments,
         restServer: request.restServer,
-        requestedTarget: 'process',
-        engines: request.engines,
         port: await freePort(),
         progress,
       }),

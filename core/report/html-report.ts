@@ -1,12 +1,12 @@
 import type { BenchResults, BenchSweep } from '../../schemas/bench-results.js';
 import { LATENCY_METRICS } from '../../schemas/metrics.js';
+import { isEvaluation } from '../../schemas/results.js';
 import { describeLimit } from '../gate/evaluate-rule.js';
 import { formatChange, formatValue } from '../gate/format-change.js';
 import { requestValue, statistic } from '../gate/metric-observations.js';
 import { escapeHtml } from './escape-html.js';
 import {
   groupTitle,
-  isEvaluation,
   percentLabel,
   profileRuns,
   type ReportInput,

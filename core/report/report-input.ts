@@ -1,7 +1,7 @@
 import type { BenchResults } from '../../schemas/bench-results.js';
 import type { EvalResults } from '../../schemas/eval-results.js';
 import type { GateVerdict, RuleVerdict, Verdict } from '../../schemas/gate-verdict.js';
-import type { Results } from '../gate/run-gate.js';
+import { isEvaluation, type Results } from '../../schemas/results.js';
 
 /** An earlier version's results, for trends. */
 export interface HistoryRun {
@@ -39,10 +39,6 @@ export interface RuleGroup {
 /** How a group is titled: `cuda-h100 · chat` (target, then profile or suite), or just its name. */
 export function groupTitle(group: Pick<RuleGroup, 'name' | 'target'>): string {
   return group.target ? `${group.target} · ${group.name}` : group.name;
-}
-
-export function isEvaluation(results: Results): results is EvalResults {
-  return results.kind === 'evaluation';
 }
 
 /** The benchmark results of one profile. */

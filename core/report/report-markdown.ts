@@ -1,13 +1,13 @@
 import type { BenchResults } from '../../schemas/bench-results.js';
 import type { RuleVerdict } from '../../schemas/gate-verdict.js';
 import type { BenchmarkProfile } from '../../schemas/model-manifest.js';
+import { isEvaluation } from '../../schemas/results.js';
 import { describeLimit } from '../gate/evaluate-rule.js';
 import { formatChange, formatValue } from '../gate/format-change.js';
 import { type Block, fitBytes } from './fit-bytes.js';
 import { mermaidTrend } from './mermaid-trend.js';
 import {
   groupTitle,
-  isEvaluation,
   percentLabel,
   type ReportInput,
   type RuleGroup,

@@ -1,5 +1,5 @@
+import type { Results } from '../../schemas/results.js';
 import { benchObservations } from '../gate/metric-observations.js';
-import type { Results } from '../gate/run-gate.js';
 import { profileRuns, type ReportInput, ruleLabel, suiteRuns } from './report-input.js';
 
 /** One key metric over versions, oldest first. */
