@@ -1,44 +1,10 @@
-import { execFile } from 'node:child_process';
 import type { AuditDraft, AuditEntry } from '../../schemas/audit-entry.js';
 import { GantryError } from '../errors.js';
+import { advanceRef, commitFile, gitOrFail, readRef } from '../git-plumbing.js';
 import { type ChainVerdict, chainEntry, verifyChain } from './hash-chain.js';
 
 export const AUDIT_BRANCH = 'gantry-audit';
 const AUDIT_FILE = 'audit.jsonl';
-
-function git(
-  cwd: string,
-  args: string[],
-  input?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      'git',
-      args,
-      {
-        cwd,
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'gantry',
-          GIT_AUTHOR_EMAIL: 'gantry@localhost',
-          GIT_COMMITTER_NAME: 'gantry',
-          GIT_COMMITTER_EMAIL: 'gantry@localhost',
-        },
-        maxBuffer: 256 * 1024 * 1024,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
-
-async function gitOrFail(cwd: string, args: string[], input?: string): Promise<string> {
-  const result = await git(cwd, args, input);
-  if (result.code !== 0)
-    throw new GantryError('git_failed', `git ${args[0]} failed in ${cwd}: ${result.stderr.trim()}`, 1);
-  return result.stdout.trim();
-}
 
 /**
  * The audit log of a repository: `audit.jsonl` on its own branch, written with git plumbing so the
@@ -57,15 +23,14 @@ export class GitAuditLog {
   }
 
   async read(): Promise<{ text: string; commit?: string }> {
-    const head = await git(this.repoDir, ['rev-parse', '--verify', '--quiet', this.ref]);
-    if (head.code !== 0) return { text: '' };
-    const commit = head.stdout.trim();
-    return {
-      text: await gitOrFail(this.repoDir, ['show', `${commit}:${AUDIT_FILE}`]).then((t) =>
-        t ? `${t}\n` : '',
-      ),
-      commit,
-    };
+    const commit = await readRef(this.repoDir, this.ref);
+    return { text: await this.textAt(commit), commit };
+  }
+
+  private async textAt(commit: string | undefined): Promise<string> {
+    if (!commit) return '';
+    const text = await gitOrFail(this.repoDir, ['show', `${commit}:${AUDIT_FILE}`]);
+    return text ? `${text}\n` : '';
   }
 
   async verify(anchor?: string): Promise<ChainVerdict> {
@@ -73,39 +38,36 @@ export class GitAuditLog {
   }
 
   async append(draft: AuditDraft, attempts = 20): Promise<AuditEntry> {
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      const { text, commit } = await this.read();
-      const chain = verifyChain(text);
-      if (!chain.ok) {
-        throw new GantryError(
-          'audit_broken',
-          `the audit log on ${this.branch} is broken at line ${chain.line} (${chain.reason}); nothing was appended`,
-          1,
+    return advanceRef(
+      this.repoDir,
+      this.ref,
+      async (commit) => {
+        const text = await this.textAt(commit);
+        const chain = verifyChain(text);
+        if (!chain.ok) {
+          throw new GantryError(
+            'audit_broken',
+            `the audit log on ${this.branch} is broken at line ${chain.line} (${chain.reason}); nothing was appended`,
+            1,
+          );
+        }
+        const entry = chainEntry(chain.entries.at(-1), draft);
+        const subject = `${entry.subject.model}${entry.subject.version ? `@${entry.subject.version}` : ''}`;
+        const next = await commitFile(
+          this.repoDir,
+          { name: AUDIT_FILE, text: `${text}${JSON.stringify(entry)}\n` },
+          commit,
+          `audit ${entry.seq}: ${entry.event} ${subject}`,
         );
-      }
-      const entry = chainEntry(chain.entries.at(-1), draft);
-      const blob = await gitOrFail(
-        this.repoDir,
-        ['hash-object', '-w', '--stdin'],
-        `${text}${JSON.stringify(entry)}\n`,
-      );
-      const tree = await gitOrFail(this.repoDir, ['mktree'], `100644 blob ${blob}\t${AUDIT_FILE}\n`);
-      const message = `audit ${entry.seq}: ${entry.event} ${entry.subject.model}${entry.subject.version ? `@${entry.subject.version}` : ''}`;
-      const next = await gitOrFail(this.repoDir, [
-        'commit-tree',
-        tree,
-        ...(commit ? ['-p', commit] : []),
-        '-m',
-        message,
-      ]);
-      // The old value makes the update atomic: it fails if the branch moved (or appeared) meanwhile.
-      const moved = await git(this.repoDir, ['update-ref', this.ref, next, commit ?? '']);
-      if (moved.code === 0) return entry;
-    }
-    throw new GantryError(
-      'audit_contended',
-      `could not append to ${this.branch} after ${attempts} attempts: too many concurrent writers`,
-      1,
+        return { value: entry, commit: next };
+      },
+      (n) =>
+        new GantryError(
+          'audit_contended',
+          `could not append to ${this.branch} after ${n} attempts: too many concurrent writers`,
+          1,
+        ),
+      attempts,
     );
   }
 }
