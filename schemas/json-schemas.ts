@@ -7,6 +7,7 @@ import { DeploymentRecord } from './deployment-record.js';
 import { EvalResults } from './eval-results.js';
 import { GateVerdict } from './gate-verdict.js';
 import { ModelManifest } from './model-manifest.js';
+import { EnvironmentEntry, ModelVersion } from './model-version.js';
 import { ValidationReport } from './validation-report.js';
 
 /** A JSON Schema generated from a zod schema and committed under schemas/ (checked for staleness in CI). */
@@ -27,6 +28,8 @@ export const GENERATED_SCHEMAS: GeneratedSchema[] = [
   { file: 'eval-results.schema.json', schema: EvalResults, io: 'output' },
   { file: 'gate-verdict.schema.json', schema: GateVerdict, io: 'output' },
   { file: 'audit-entry.schema.json', schema: AuditEntry, io: 'output' },
+  { file: 'environment-entry.schema.json', schema: EnvironmentEntry, io: 'output' },
+  { file: 'model-version.schema.json', schema: ModelVersion, io: 'output' },
 ];
 
 /** Draft-07: the dialect editors (yaml-language-server) and validators understand best. */

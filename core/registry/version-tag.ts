@@ -1,0 +1,20 @@
+/**
+ * The tag that names a model version, `MODEL@VERSION` (for example `acme/whisper-small@1.2.0`): one
+ * namespace for every model of a monorepo, the same on GitHub and in the local registry. Names that
+ * model.yml allows are valid ref names as they are, except a path component ending in `.lock`, which
+ * git reserves: its dot is written `%2E` (neither names nor versions can hold `%`, so it reads back).
+ */
+export function versionTag(model: string, version: string): string {
+  return `${model}@${version}`
+    .split('/')
+    .map((part) => (part.endsWith('.lock') ? `${part.slice(0, -'.lock'.length)}%2Elock` : part))
+    .join('/');
+}
+
+/** The model and version a tag names, or undefined for a tag that is not a version's. */
+export function parseVersionTag(tag: string): { model: string; version: string } | undefined {
+  const decoded = tag.replaceAll('%2E', '.');
+  const at = decoded.lastIndexOf('@');
+  if (at <= 0 || at === decoded.length - 1) return undefined;
+  return { model: decoded.slice(0, at), version: decoded.slice(at + 1) };
+}
