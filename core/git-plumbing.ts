@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { GantryError } from './errors.js';
 
 export interface GitResult {
@@ -81,4 +81,45 @@ export async function advanceRef<T>(
     if (moved.code === 0) return step.value;
   }
   throw contended(attempts);
+}
+
+/**
+ * The contents of many objects in one git process (`cat-file --batch`), given as `REV:PATH` or ids;
+ * undefined for each one that does not exist.
+ */
+export function readObjects(cwd: string, specs: readonly string[]): Promise<(string | undefined)[]> {
+  if (specs.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new GantryError('git_failed', `git cat-file failed in ${cwd}: ${stderr.trim()}`, 1));
+        return;
+      }
+      const out = Buffer.concat(chunks);
+      const contents: (string | undefined)[] = [];
+      let at = 0;
+      for (let i = 0; i < specs.length; i++) {
+        const newline = out.indexOf(10, at);
+        const header = out.subarray(at, newline).toString();
+        at = newline + 1;
+        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+          contents.push(undefined);
+          continue;
+        }
+        const size = Number(header.split(' ')[2]);
+        contents.push(out.subarray(at, at + size).toString());
+        at += size + 1;
+      }
+      resolve(contents);
+    });
+    child.stdin.end(`${specs.join('\n')}\n`);
+  });
 }

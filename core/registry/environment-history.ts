@@ -1,4 +1,4 @@
-import type { EnvironmentEntry, StoredVersion } from '../../schemas/model-version.js';
+import { type EnvironmentEntry, EnvironmentName, type StoredVersion } from '../../schemas/model-version.js';
 import { GantryError } from '../errors.js';
 import type { EnvironmentChange, PromoteRequest, RollbackRequest } from './model-registry.js';
 
@@ -14,6 +14,16 @@ export function environmentStack(history: readonly EnvironmentEntry[]): string[]
     if (stack.at(-1) !== entry.to) stack.push(entry.to);
   }
   return stack;
+}
+
+/** Refuses an environment name that model.yml could not hold. */
+export function checkEnvironmentName(name: string): void {
+  const parsed = EnvironmentName.safeParse(name);
+  if (!parsed.success)
+    throw new GantryError(
+      'bad_environment',
+      `"${name}" is not an environment name: ${parsed.error.issues[0]?.message}`,
+    );
 }
 
 function entryFields(history: readonly EnvironmentEntry[], request: PromoteRequest | RollbackRequest) {
@@ -37,6 +47,7 @@ export function planPromotion(
   version: StoredVersion | undefined,
   request: PromoteRequest,
 ): EnvironmentChange {
+  checkEnvironmentName(request.environment);
   const name = `${request.model}@${request.version}`;
   if (!version)
     throw new GantryError(
@@ -64,6 +75,7 @@ export function planRollback(
   history: readonly EnvironmentEntry[],
   request: RollbackRequest,
 ): EnvironmentEntry {
+  checkEnvironmentName(request.environment);
   const stack = environmentStack(history);
   const where = `${request.model} in ${request.environment}`;
   if (stack.length === 0)
