@@ -1,7 +1,8 @@
 // The ceiling of Gantry's own benchmark client, so that no figure it reports is really the client's.
 // 1. requests/s against a minimal local HTTP server: Gantry's client (run-load + http-target, every
 //    request recorded as a sample and summarised) next to autocannon, same server, same request, same
-//    connections, one after the other in this run.
+//    connections, one after the other in this run; with the floors under it: Gantry's HTTP client in a
+//    bare loop, and undici (the library Node's fetch is built on) in the same loop.
 // 2. tokens/s of the SSE parser: on recorded chat-llm stream bytes (the parser alone, one core), and
 //    end to end against chat-llm with zero token delay (stated per second of wall time and per second of
 //    the client's CPU time, i.e. on one core).
@@ -11,14 +12,15 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import { HttpTarget } from '../core/bench/http-target.js';
 import { resolveProfile } from '../core/bench/resolve-profile.js';
 import { runBenchmark } from '../core/bench/run-benchmark.js';
 import { SseParser } from '../core/bench/sse-parser.js';
 
 const CONNECTIONS = 50;
 const DURATION_S = 3;
-/** Rounds of the three clients in turn; medians reported, since others share this machine's cores. */
-const ROUNDS = 3;
+/** Rounds of the clients in turn; medians reported, since others share this machine's cores. */
+const ROUNDS = 5;
 const REQUEST_BODY = '{"features":[1,2,3]}';
 const STREAM_TOKENS = 2000;
 const STREAMS = 8;
@@ -78,7 +80,26 @@ async function autocannon(url: string): Promise<{ requestsPerS: number; requests
   };
 }
 
-/** The floor under Gantry's client: the same undici Pool in a bare loop, nothing measured or kept. */
+/** The floor under Gantry's client: its HTTP client in a bare loop, nothing recorded or summarised. */
+async function bareLoop(url: string): Promise<{ requestsPerS: number }> {
+  const target = new HttpTarget(url, '/predict', CONNECTIONS, new AbortController().signal);
+  const request = { body: REQUEST_BODY, contentType: 'application/json', stream: false };
+  const until = performance.now() + DURATION_S * 1000;
+  let done = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (performance.now() < until) {
+      await target.send(request, 30_000);
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  await target.close();
+  return { requestsPerS: done / seconds };
+}
+
+/** The same loop on an undici Pool: what a client built on Node's usual HTTP library reaches. */
 async function undiciLoop(url: string): Promise<{ requestsPerS: number }> {
   const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1 });
   const until = performance.now() + DURATION_S * 1000;
@@ -227,24 +248,29 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 const minimal = await startProcess(['-e', MINIMAL_SERVER]);
-let roundFigures: { autocannon: number; gantry: number; undici: number }[] = [];
+let roundFigures: { autocannon: number; gantry: number; bare: number; undici: number }[] = [];
 let requests: {
   gantry: Awaited<ReturnType<typeof gantryClient>>;
   autocannon: Awaited<ReturnType<typeof autocannon>>;
+  bare: Awaited<ReturnType<typeof bareLoop>>;
   undici: Awaited<ReturnType<typeof undiciLoop>>;
 };
 try {
   // The clients take turns against the same warm server, round after round, so that a burst of load
   // from elsewhere on the machine hits all of them alike; each figure is the median of its rounds.
+  await bareLoop(minimal.url);
   await undiciLoop(minimal.url);
   const rounds: (typeof requests)[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // The order turns each round, so that no client always follows the same one.
-    const order = ['autocannon', 'gantry', 'undici'].map((_, i, all) => all[(i + round) % all.length]!);
+    const order = ['autocannon', 'gantry', 'bare', 'undici'].map(
+      (_, i, all) => all[(i + round) % all.length]!,
+    );
     const figures: Partial<(typeof rounds)[number]> = {};
     for (const name of order) {
       if (name === 'autocannon') figures.autocannon = await autocannon(minimal.url);
       else if (name === 'gantry') figures.gantry = await gantryClient(minimal.url);
+      else if (name === 'bare') figures.bare = await bareLoop(minimal.url);
       else figures.undici = await undiciLoop(minimal.url);
     }
     rounds.push(figures as (typeof rounds)[number]);
@@ -254,11 +280,13 @@ try {
   requests = {
     autocannon: middle((r) => r.autocannon),
     gantry: middle((r) => r.gantry),
+    bare: middle((r) => r.bare),
     undici: middle((r) => r.undici),
   };
   roundFigures = rounds.map((r) => ({
     autocannon: Math.round(r.autocannon.requestsPerS),
     gantry: Math.round(r.gantry.requestsPerS),
+    bare: Math.round(r.bare.requestsPerS),
     undici: Math.round(r.undici.requestsPerS),
   }));
 } finally {
@@ -306,6 +334,7 @@ const report = {
     gantry_client_cpu_percent: requests.gantry.cpuPercent,
     autocannon_requests_per_s: requests.autocannon.requestsPerS,
     autocannon_errors: requests.autocannon.errors,
+    bare_client_loop_requests_per_s: requests.bare.requestsPerS,
     undici_pool_loop_requests_per_s: requests.undici.requestsPerS,
     ratio,
     target_ratio: TARGETS.requestsRatio,
@@ -351,10 +380,13 @@ console.log(
   `  gantry (every request kept) ${fmt(requests.gantry.requestsPerS).padStart(8)} req/s  (${fmt(requests.gantry.samplesRecorded)} samples, ${requests.gantry.failed} failed, client CPU ${fmt(requests.gantry.cpuPercent)}%)`,
 );
 console.log(
-  `  bare undici Pool loop      ${fmt(requests.undici.requestsPerS).padStart(9)} req/s  (the HTTP library under Gantry's client, nothing kept)`,
+  `  bare client loop           ${fmt(requests.bare.requestsPerS).padStart(9)} req/s  (Gantry's HTTP client alone, nothing kept)`,
 );
 console.log(
-  `  rounds (autocannon/gantry/undici) ${roundFigures.map((r) => `${r.autocannon}/${r.gantry}/${r.undici}`).join(', ')}`,
+  `  bare undici Pool loop      ${fmt(requests.undici.requestsPerS).padStart(9)} req/s  (the same loop on undici, for comparison)`,
+);
+console.log(
+  `  rounds (autocannon/gantry/bare/undici) ${roundFigures.map((r) => `${r.autocannon}/${r.gantry}/${r.bare}/${r.undici}`).join(', ')}`,
 );
 console.log(
   `  ratio gantry/autocannon    ${ratio.toFixed(2)}×   target ≥ ${TARGETS.requestsRatio.toFixed(1)}×: ${verdict(ratio >= TARGETS.requestsRatio)}`,

@@ -35,6 +35,10 @@ function syntheticPrompt(tokens: number, random: Random): string {
 
 type Model = string | undefined;
 
+function json(body: unknown, extra: Partial<PreparedRequest> = {}): PreparedRequest {
+  return { body: JSON.stringify(body), contentType: 'application/json', stream: false, ...extra };
+}
+
 function llmBody(
   kind: BenchmarkKind,
   prompt: string | undefined,
@@ -61,14 +65,9 @@ export function requestBuilder(
   clips?: AudioClip[],
 ): (index: number) => PreparedRequest {
   const random = seededRandom(seed);
+  let restDefault: PreparedRequest | undefined;
   const build = (index: number): PreparedRequest => {
     const row = dataset?.[index % dataset.length];
-    const json = (body: unknown, extra: Partial<PreparedRequest> = {}): PreparedRequest => ({
-      body: JSON.stringify(body),
-      contentType: 'application/json',
-      stream: false,
-      ...extra,
-    });
     switch (kind) {
       case 'openai-chat':
       case 'openai-completions': {
@@ -93,7 +92,10 @@ export function requestBuilder(
         return json({ model, input }, { inputs: Array.isArray(input) ? input.length : 1 });
       }
       case 'rest':
-        return json(row ? (row.input ?? row) : { inputs: [[0.5, 1.5, 2.5]] });
+        if (row) return json(row.input ?? row);
+        // Without a dataset every request is the same one, built once.
+        restDefault ??= json({ inputs: [[0.5, 1.5, 2.5]] });
+        return restDefault;
       case 'asr': {
         if (!clips || clips.length === 0)
           throw new Error('asr requests are built from the audio files of a dataset');
