@@ -34,7 +34,9 @@ export function formatSummary(results: BenchResults): string {
         : ''
     } in ${s.window_s.toFixed(2)} s`,
   );
-  lines.push(`  requests/s ${fixed(s.requests_per_s)}`);
+  lines.push(
+    `  requests/s ${fixed(s.requests_per_s)}${s.inputs_per_s === undefined ? '' : `, inputs/s ${fixed(s.inputs_per_s)}`}`,
+  );
   if (s.output_tokens_per_s !== undefined)
     lines.push(
       `  output tokens/s ${fixed(s.output_tokens_per_s, 1)} (peak ${fixed(s.peak_output_tokens_per_s, 1)}), total tokens/s ${fixed(s.total_tokens_per_s, 1)}, tokens from ${s.tokens_source}`,
