@@ -1,7 +1,54 @@
-import type { Probot } from 'probot';
+import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
+import { AppMetrics } from './metrics.js';
+import { publishResults } from './publish-results.js';
 import { validateManifests } from './validate-manifests.js';
 
+/** Delivery ids this process handled; a redelivery of one is skipped before any API call. */
+class RecentDeliveries {
+  private readonly seen = new Set<string>();
+  constructor(private readonly capacity = 10_000) {}
+  has(id: string): boolean {
+    return this.seen.has(id);
+  }
+  add(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > this.capacity) this.seen.delete(this.seen.values().next().value!);
+  }
+}
+
 /** Gantry's GitHub App: wires webhook events to handlers; what to decide lives in core/. */
-export default function gantryApp(app: Probot): void {
-  app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], validateManifests);
+export default function gantryApp(app: Probot, options?: ApplicationFunctionOptions): void {
+  const metrics = new AppMetrics();
+  const deliveries = new RecentDeliveries();
+  options?.addHandler(metrics.handler());
+
+  /** Every handler is measured, and a delivery already handled here is not handled again. */
+  const handle =
+    <C extends Context>(handler: (context: C) => Promise<void>) =>
+    async (context: C) => {
+      const event = `${context.name}.${(context.payload as { action?: string }).action ?? ''}`;
+      if (deliveries.has(context.id)) {
+        metrics.events.inc({ event, outcome: 'duplicate' });
+        return;
+      }
+      metrics.countRequests(context, event);
+      const stop = metrics.latency.startTimer({ event });
+      try {
+        await handler(context);
+        deliveries.add(context.id);
+        metrics.events.inc({ event, outcome: 'handled' });
+      } catch (error) {
+        metrics.events.inc({ event, outcome: 'error' });
+        metrics.errors.inc({ event });
+        throw error;
+      } finally {
+        stop();
+      }
+    };
+
+  app.on(
+    ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'],
+    handle(validateManifests),
+  );
+  app.on('workflow_run.completed', handle(publishResults(app)));
 }

@@ -1,13 +1,10 @@
 import { posix } from 'node:path';
 import type { Context } from 'probot';
-import {
-  ANNOTATIONS_PER_REQUEST,
-  MANIFEST_CHECK_NAME,
-  manifestCheck,
-} from '../core/checks/manifest-check.js';
+import { MANIFEST_CHECK_NAME, manifestCheck } from '../core/checks/manifest-check.js';
 import { isManifestPath } from '../core/manifest/find-manifests.js';
 import { parseManifest } from '../core/manifest/parse-manifest.js';
 import { treePathExists } from '../core/plan/tree-path-exists.js';
+import { writeCheckRun } from './write-check-run.js';
 
 type PullRequestContext = Context<
   'pull_request.opened' | 'pull_request.synchronize' | 'pull_request.reopened'
@@ -59,32 +56,5 @@ export async function validateManifests(context: PullRequestContext): Promise<vo
   );
 
   const check = manifestCheck(manifests);
-  const batches = [];
-  for (let i = 0; i < check.annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-    batches.push(check.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
-  }
-  const output = (annotations: typeof check.annotations) => ({
-    title: check.title,
-    summary: check.summary,
-    annotations,
-  });
-  const created = await context.octokit.rest.checks.create({
-    owner,
-    repo,
-    name: MANIFEST_CHECK_NAME,
-    head_sha: head,
-    status: batches.length > 1 ? 'in_progress' : 'completed',
-    ...(batches.length > 1 ? {} : { conclusion: check.conclusion }),
-    output: output(batches[0] ?? []),
-  });
-  for (const [i, batch] of batches.slice(1).entries()) {
-    const last = i === batches.length - 2;
-    await context.octokit.rest.checks.update({
-      owner,
-      repo,
-      check_run_id: created.data.id,
-      output: output(batch),
-      ...(last ? { status: 'completed' as const, conclusion: check.conclusion } : {}),
-    });
-  }
+  await writeCheckRun(context, { name: MANIFEST_CHECK_NAME, head_sha: head }, check);
 }

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { AppConfig } from './app-config.js';
 import { AuditEntry } from './audit-entry.js';
 import { BenchResults } from './bench-results.js';
 import { BuildPlan } from './build-plan.js';
 import { BuildRecord } from './build-record.js';
 import { DeploymentRecord } from './deployment-record.js';
+import { EnvironmentFile } from './environment-file.js';
 import { EvalResults } from './eval-results.js';
+import { GateReport } from './gate-report.js';
 import { GateVerdict } from './gate-verdict.js';
 import { ModelManifest } from './model-manifest.js';
 import { EnvironmentEntry, ModelVersion } from './model-version.js';
@@ -30,6 +33,9 @@ export const GENERATED_SCHEMAS: GeneratedSchema[] = [
   { file: 'audit-entry.schema.json', schema: AuditEntry, io: 'output' },
   { file: 'environment-entry.schema.json', schema: EnvironmentEntry, io: 'output' },
   { file: 'model-version.schema.json', schema: ModelVersion, io: 'output' },
+  { file: 'gate-report.schema.json', schema: GateReport, io: 'output' },
+  { file: 'app-config.schema.json', schema: AppConfig, io: 'input' },
+  { file: 'environment-file.schema.json', schema: EnvironmentFile, io: 'input' },
 ];
 
 /** Draft-07: the dialect editors (yaml-language-server) and validators understand best. */

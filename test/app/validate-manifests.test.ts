@@ -1,78 +1,30 @@
-import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import gantryApp from '../../app/index.js';
-import { GitHubSimulator } from '../github-simulator/github-simulator.js';
+import type { GitHubSimulator } from '../github-simulator/github-simulator.js';
+import { AppHarness, example, INSTALLATION } from './app-harness.js';
 
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
-  name: string;
-  examples: Record<string, unknown>[];
-}[];
-const opened = examples.find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === 'opened')!;
-
-const SECRET = 'webhook-secret';
+const opened = example('pull_request', 'opened');
 const REPO = 'Codertocat/Hello-World';
 
+const harness = new AppHarness();
 let simulator: GitHubSimulator;
-let webhooks: Server;
 let webhookUrl: string;
+const deliver = (event: string, payload: unknown) => harness.deliver(event, payload);
 
 beforeAll(async () => {
-  simulator = new GitHubSimulator();
-  await simulator.start();
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  const probot = new Probot({
-    appId: 1,
-    privateKey,
-    secret: SECRET,
-    baseUrl: simulator.url,
-    // Tests must see a refused request at once: no throttling, no retries.
-    Octokit: ProbotOctokit.defaults((options: Record<string, { [key: string]: unknown }>) => ({
-      ...options,
-      throttle: { ...options.throttle, enabled: false },
-      retry: { enabled: false },
-    })),
-    logLevel: 'fatal',
-  });
-  webhooks = createServer(await createNodeMiddleware(gantryApp, { probot, webhooksPath: '/' }));
-  await new Promise<void>((resolve) => webhooks.listen(0, '127.0.0.1', resolve));
-  webhookUrl = `http://127.0.0.1:${(webhooks.address() as { port: number }).port}/`;
+  await harness.start();
+  simulator = harness.simulator;
+  webhookUrl = `${harness.url}/`;
 }, 30_000);
 
-afterAll(async () => {
-  webhooks?.close();
-  await simulator?.stop();
-});
-
-/** Delivers a webhook over HTTP as GitHub does: JSON body, event headers and an HMAC-SHA256 signature. */
-async function deliver(event: string, payload: unknown, id = randomUUID()): Promise<number> {
-  const body = JSON.stringify(payload);
-  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-  const response = await fetch(webhookUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': event,
-      'x-github-delivery': id,
-      'x-hub-signature-256': signature,
-    },
-    body,
-  });
-  return response.status;
-}
+afterAll(() => harness.stop());
 
 function pullRequestOpened(number: number, head: string) {
   const pr = opened.pull_request as Record<string, unknown>;
   return {
     ...opened,
     number,
-    installation: { id: 42, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI=' },
+    installation: INSTALLATION,
     pull_request: { ...pr, number, head: { ...(pr.head as object), sha: head } },
   };
 }

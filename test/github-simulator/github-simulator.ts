@@ -1,6 +1,20 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { GitHubOpenApi } from './openapi-validator.js';
+import {
+  artifact,
+  BOT_LOGIN,
+  commitListEntry,
+  gitCommit,
+  gitRef,
+  integration,
+  issueComment,
+  NOT_FOUND,
+  type PullState,
+  person,
+  pull,
+  reaction,
+} from './simulated-bodies.js';
 
 let openApi: GitHubOpenApi | undefined;
 
@@ -16,60 +30,94 @@ export interface SimulatedCheckRun {
   head_sha: string;
   status: string;
   conclusion: string | null;
+  external_id: string;
+  details_url: string | null;
   output: { title?: string; summary?: string; text?: string; annotations?: unknown[] };
   annotations: unknown[];
+  actions: { label: string; description: string; identifier: string }[];
 }
 
-interface Repository {
-  /** Files of each commit, by path. */
+export interface SimulatedPull extends PullState {
+  files: { filename: string; status: string }[];
+}
+
+export interface SimulatedComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: string;
+}
+
+export interface SimulatedReaction {
+  id: number;
+  comment: number;
+  content: string;
+  user: string;
+}
+
+export interface SimulatedDispatch {
+  workflow: string;
+  ref: string;
+  inputs: Record<string, unknown>;
+}
+
+interface CommitInfo {
+  tree: string;
+  parents: string[];
+  message: string;
+}
+
+export interface Repository {
+  /** Files of each commit and each tree, by SHA, then by path. */
   commits: Map<string, Map<string, string>>;
-  pulls: Map<number, { head: string; files: { filename: string; status: string }[] }>;
+  commitInfo: Map<string, CommitInfo>;
+  blobs: Map<string, string>;
+  branches: Map<string, string>;
+  defaultBranch: string;
+  pulls: Map<number, SimulatedPull>;
   checkRuns: SimulatedCheckRun[];
+  comments: SimulatedComment[];
+  reactions: SimulatedReaction[];
+  /** Collaborators by login with their role: read, triage, write, maintain or admin. */
+  collaborators: Map<string, string>;
+  /** Workflow files under .github/workflows that can be dispatched. */
+  workflows: Set<string>;
+  dispatches: SimulatedDispatch[];
+  artifacts: { id: number; run: number; name: string; zip: Uint8Array; expired: boolean }[];
 }
 
-type Handler = (
-  params: Record<string, string>,
-  query: URLSearchParams,
-  body: unknown,
-) => { status: number; body: unknown };
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Handler = (params: Record<string, string>, query: URLSearchParams, body: unknown) => Reply;
 
 const sha = (text: string) => createHash('sha1').update(text).digest('hex');
 
-function user(login: string, id: number) {
-  const url = `https://api.github.com/users/${login}`;
-  return {
-    login,
-    id,
-    node_id: `U_${id}`,
-    avatar_url: `https://avatars.githubusercontent.com/u/${id}`,
-    gravatar_id: '',
-    url,
-    html_url: `https://github.com/${login}`,
-    followers_url: `${url}/followers`,
-    following_url: `${url}/following{/other_user}`,
-    gists_url: `${url}/gists{/gist_id}`,
-    starred_url: `${url}/starred{/owner}{/repo}`,
-    subscriptions_url: `${url}/subscriptions`,
-    organizations_url: `${url}/orgs`,
-    repos_url: `${url}/repos`,
-    events_url: `${url}/events{/privacy}`,
-    received_events_url: `${url}/received_events`,
-    type: 'Organization',
-    site_admin: false,
-  };
-}
+/** `permission` as GitHub derives it from a role: maintain reads as write, triage as read. */
+const PERMISSION_OF_ROLE: Record<string, string> = {
+  admin: 'admin',
+  maintain: 'write',
+  write: 'write',
+  triage: 'read',
+  read: 'read',
+};
 
 /**
  * A stateful stand-in for api.github.com, over real HTTP, for the endpoints the app uses. Every request
  * is checked against GitHub's OpenAPI description and refused (422/404) where GitHub would refuse it;
  * every response it sends is checked too. Both kinds of mismatch are collected in `violations`, which a
- * test asserts is empty.
+ * test asserts is empty. Artifact archives are served from `/_storage/`, as GitHub redirects downloads to
+ * its storage host.
  */
 export class GitHubSimulator {
   readonly violations: string[] = [];
   readonly calls: { method: string; path: string; status: number }[] = [];
   private readonly repos = new Map<string, Repository>();
   private readonly api = githubOpenApi();
+  private readonly faults: { method: string; template: string; status: number; times: number }[] = [];
   private server?: Server;
   private nextId = 1000;
   url = '';
@@ -77,24 +125,90 @@ export class GitHubSimulator {
   repository(fullName: string): Repository {
     let repo = this.repos.get(fullName);
     if (!repo) {
-      repo = { commits: new Map(), pulls: new Map(), checkRuns: [] };
+      repo = {
+        commits: new Map(),
+        commitInfo: new Map(),
+        blobs: new Map(),
+        branches: new Map(),
+        defaultBranch: 'main',
+        pulls: new Map(),
+        checkRuns: [],
+        comments: [],
+        reactions: [],
+        collaborators: new Map(),
+        workflows: new Set(),
+        dispatches: [],
+        artifacts: [],
+      };
       this.repos.set(fullName, repo);
     }
     return repo;
   }
 
-  /** Records a commit's files; returns its SHA. */
-  commit(fullName: string, files: Record<string, string>): string {
-    const id = sha(JSON.stringify(files) + this.nextId++);
-    this.repository(fullName).commits.set(id, new Map(Object.entries(files)));
+  /** Records a commit's files (on `branch` when given, after its head); returns its SHA. */
+  commit(
+    fullName: string,
+    files: Record<string, string>,
+    options: { branch?: string; message?: string } = {},
+  ): string {
+    const repo = this.repository(fullName);
+    const tree = this.storeTree(repo, new Map(Object.entries(files)));
+    const parent = options.branch ? repo.branches.get(options.branch) : undefined;
+    const id = this.storeCommit(repo, {
+      tree,
+      parents: parent ? [parent] : [],
+      message: options.message ?? 'commit',
+    });
+    if (options.branch) repo.branches.set(options.branch, id);
     return id;
   }
 
-  pullRequest(fullName: string, number: number, head: string, changed: string[]): void {
-    this.repository(fullName).pulls.set(number, {
-      head,
+  pullRequest(
+    fullName: string,
+    number: number,
+    head: string,
+    changed: string[],
+    options: { ref?: string; user?: string; headRepo?: string } = {},
+  ): void {
+    const repo = this.repository(fullName);
+    const ref = options.ref ?? `change-${number}`;
+    if (!options.headRepo || options.headRepo === fullName) repo.branches.set(ref, head);
+    repo.pulls.set(number, {
+      number,
+      title: `Change ${number}`,
+      body: '',
+      user: options.user ?? 'octocat',
+      state: 'open',
+      head: { ref, sha: head, repo: options.headRepo ?? fullName },
+      base: { ref: repo.defaultBranch, sha: repo.branches.get(repo.defaultBranch) ?? head },
       files: changed.map((filename) => ({ filename, status: 'modified' })),
     });
+  }
+
+  /** A finished workflow run's artifact, as `actions/upload-artifact` leaves it. */
+  artifact(fullName: string, run: number, name: string, zip: Uint8Array, expired = false): void {
+    this.repository(fullName).artifacts.push({ id: this.nextId++, run, name, zip, expired });
+  }
+
+  /** The next `times` requests to an endpoint fail with `status` (502, 500, 403 …). */
+  fail(method: string, template: string, status: number, times = 1): void {
+    this.faults.push({ method, template, status, times });
+  }
+
+  /** What the app's own comments and reactions are, as GitHub attributes them to its bot user. */
+  botLogin = BOT_LOGIN;
+
+  private storeTree(repo: Repository, files: Map<string, string>): string {
+    const id = sha(`tree ${JSON.stringify([...files].sort())}`);
+    repo.commits.set(id, files);
+    return id;
+  }
+
+  private storeCommit(repo: Repository, info: CommitInfo): string {
+    const id = sha(`commit ${JSON.stringify(info)} ${this.nextId++}`);
+    repo.commitInfo.set(id, info);
+    repo.commits.set(id, repo.commits.get(info.tree)!);
+    return id;
   }
 
   private checkRunBody(fullName: string, run: SimulatedCheckRun) {
@@ -103,10 +217,10 @@ export class GitHubSimulator {
       id: run.id,
       node_id: `CR_${run.id}`,
       head_sha: run.head_sha,
-      external_id: '',
+      external_id: run.external_id,
       url,
       html_url: `https://github.com/${fullName}/runs/${run.id}`,
-      details_url: null,
+      details_url: run.details_url,
       status: run.status,
       conclusion: run.conclusion,
       started_at: '2026-11-23T10:00:00Z',
@@ -121,24 +235,16 @@ export class GitHubSimulator {
       name: run.name,
       check_suite: { id: 1 },
       pull_requests: [],
-      app: {
-        id: 1,
-        slug: 'gantry',
-        node_id: 'A_1',
-        owner: user('acme', 1),
-        name: 'Gantry',
-        description: null,
-        external_url: 'https://example.com',
-        html_url: 'https://github.com/apps/gantry',
-        created_at: '2026-01-01T00:00:00Z',
-        updated_at: '2026-01-01T00:00:00Z',
-        permissions: { checks: 'write' },
-        events: ['pull_request'],
-      },
+      app: integration(),
     };
   }
 
+  private pullsOf(repo: Repository, full: string, filter: (p: SimulatedPull) => boolean): Reply {
+    return { status: 200, body: [...repo.pulls.values()].filter(filter).map((p) => pull(full, p)) };
+  }
+
   private readonly routes: Record<string, Handler> = {
+    'GET /app': () => ({ status: 200, body: integration() }),
     'POST /app/installations/{installation_id}/access_tokens': () => ({
       status: 201,
       body: {
@@ -150,24 +256,103 @@ export class GitHubSimulator {
     }),
     'GET /repos/{owner}/{repo}/pulls/{pull_number}/files': (p) => {
       const full = `${p.owner}/${p.repo}`;
-      const pull = this.repository(full).pulls.get(Number(p.pull_number));
-      if (!pull) return { status: 404, body: { message: 'Not Found', documentation_url: '' } };
-      const files = pull.files.map((f) => ({
+      const found = this.repository(full).pulls.get(Number(p.pull_number));
+      if (!found) return NOT_FOUND();
+      const files = found.files.map((f) => ({
         sha: sha(f.filename),
         filename: f.filename,
         status: f.status,
         additions: 1,
         deletions: 0,
         changes: 1,
-        blob_url: `https://github.com/${full}/blob/${pull.head}/${f.filename}`,
-        raw_url: `https://github.com/${full}/raw/${pull.head}/${f.filename}`,
-        contents_url: `https://api.github.com/repos/${full}/contents/${f.filename}?ref=${pull.head}`,
+        blob_url: `https://github.com/${full}/blob/${found.head.sha}/${f.filename}`,
+        raw_url: `https://github.com/${full}/raw/${found.head.sha}/${f.filename}`,
+        contents_url: `https://api.github.com/repos/${full}/contents/${f.filename}?ref=${found.head.sha}`,
       }));
       return { status: 200, body: files };
     },
+    'GET /repos/{owner}/{repo}/pulls/{pull_number}': (p) => {
+      const full = `${p.owner}/${p.repo}`;
+      const found = this.repository(full).pulls.get(Number(p.pull_number));
+      return found ? { status: 200, body: pull(full, found) } : NOT_FOUND();
+    },
+    'GET /repos/{owner}/{repo}/pulls': (p, query) => {
+      const full = `${p.owner}/${p.repo}`;
+      const state = query.get('state') ?? 'open';
+      const head = query.get('head');
+      return this.pullsOf(
+        this.repository(full),
+        full,
+        (pr) =>
+          (state === 'all' || pr.state === state) &&
+          (!head || head === `${pr.head.repo.split('/')[0]}:${pr.head.ref}`),
+      );
+    },
+    'POST /repos/{owner}/{repo}/pulls': (p, _, body) => {
+      const full = `${p.owner}/${p.repo}`;
+      const repo = this.repository(full);
+      const b = body as { title?: string; head: string; base: string; body?: string };
+      const head = repo.branches.get(b.head);
+      const base = repo.branches.get(b.base);
+      if (!head || !base || !b.title)
+        return { status: 422, body: { message: 'Validation Failed', documentation_url: '' } };
+      const duplicate = [...repo.pulls.values()].some((pr) => pr.state === 'open' && pr.head.ref === b.head);
+      if (duplicate)
+        return {
+          status: 422,
+          body: {
+            message: 'Validation Failed',
+            documentation_url: '',
+            errors: [
+              {
+                resource: 'PullRequest',
+                code: 'custom',
+                message: `A pull request already exists for ${b.head}.`,
+              },
+            ],
+          },
+        };
+      const number = Math.max(0, ...repo.pulls.keys()) + 1;
+      const created: SimulatedPull = {
+        number,
+        title: b.title,
+        body: b.body ?? '',
+        user: BOT_LOGIN,
+        state: 'open',
+        head: { ref: b.head, sha: head, repo: full },
+        base: { ref: b.base, sha: base },
+        files: [],
+      };
+      repo.pulls.set(number, created);
+      return { status: 201, body: pull(full, created) };
+    },
+    'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls': (p) => {
+      const full = `${p.owner}/${p.repo}`;
+      return this.pullsOf(this.repository(full), full, (pr) => pr.head.sha === p.commit_sha);
+    },
+    'GET /repos/{owner}/{repo}/commits': (p, query) => {
+      const full = `${p.owner}/${p.repo}`;
+      const repo = this.repository(full);
+      const path = query.get('path');
+      const perPage = Number(query.get('per_page') ?? 30);
+      const page = Number(query.get('page') ?? 1);
+      let at = repo.branches.get(query.get('sha') ?? repo.defaultBranch) ?? query.get('sha') ?? '';
+      const history: string[] = [];
+      while (repo.commitInfo.has(at)) {
+        const info = repo.commitInfo.get(at)!;
+        const parent = info.parents[0];
+        const changed =
+          !path ||
+          repo.commits.get(at)?.get(path) !== (parent ? repo.commits.get(parent)?.get(path) : undefined);
+        if (changed) history.push(at);
+        at = parent ?? '';
+      }
+      const slice = history.slice((page - 1) * perPage, page * perPage);
+      return { status: 200, body: slice.map((id) => commitListEntry(full, id, repo.commitInfo.get(id)!)) };
+    },
     'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': (p) => {
       const files = this.repository(`${p.owner}/${p.repo}`).commits.get(p.tree_sha!);
-      if (!files) return { status: 404, body: { message: 'Not Found', documentation_url: '' } };
+      if (!files) return NOT_FOUND();
       const tree = [...files].map(([path, text]) => ({
         path,
         mode: '100644',
@@ -180,10 +365,10 @@ export class GitHubSimulator {
     },
     'GET /repos/{owner}/{repo}/contents/{path}': (p, query) => {
       const full = `${p.owner}/${p.repo}`;
-      const text = this.repository(full)
-        .commits.get(query.get('ref') ?? '')
-        ?.get(p.path!);
-      if (text === undefined) return { status: 404, body: { message: 'Not Found', documentation_url: '' } };
+      const repo = this.repository(full);
+      const ref = query.get('ref') ?? repo.defaultBranch;
+      const text = repo.commits.get(repo.branches.get(ref) ?? ref)?.get(p.path!);
+      if (text === undefined) return NOT_FOUND();
       const url = `https://api.github.com/repos/${full}/contents/${p.path}`;
       return {
         status: 200,
@@ -203,11 +388,178 @@ export class GitHubSimulator {
         },
       };
     },
+    'GET /repos/{owner}/{repo}/git/ref/{ref}': (p) => {
+      const full = `${p.owner}/${p.repo}`;
+      const branch = /^heads\/(.+)$/.exec(p.ref!)?.[1];
+      const at = branch ? this.repository(full).branches.get(branch) : undefined;
+      return at ? { status: 200, body: gitRef(full, `refs/${p.ref}`, at) } : NOT_FOUND();
+    },
+    'GET /repos/{owner}/{repo}/git/commits/{commit_sha}': (p) => {
+      const full = `${p.owner}/${p.repo}`;
+      const info = this.repository(full).commitInfo.get(p.commit_sha!);
+      return info ? { status: 200, body: gitCommit(full, p.commit_sha!, info) } : NOT_FOUND();
+    },
+    'POST /repos/{owner}/{repo}/git/blobs': (p, _, body) => {
+      const full = `${p.owner}/${p.repo}`;
+      const b = body as { content: string; encoding?: string };
+      const text = b.encoding === 'base64' ? Buffer.from(b.content, 'base64').toString('utf8') : b.content;
+      const id = sha(`blob ${text}`);
+      this.repository(full).blobs.set(id, text);
+      return { status: 201, body: { url: `https://api.github.com/repos/${full}/git/blobs/${id}`, sha: id } };
+    },
+    'POST /repos/{owner}/{repo}/git/trees': (p, _, body) => {
+      const full = `${p.owner}/${p.repo}`;
+      const repo = this.repository(full);
+      const b = body as {
+        base_tree?: string;
+        tree: { path: string; sha?: string | null; content?: string }[];
+      };
+      const base = b.base_tree ? repo.commits.get(b.base_tree) : new Map<string, string>();
+      if (!base) return { status: 422, body: { message: 'Invalid tree info', documentation_url: '' } };
+      const files = new Map(base);
+      for (const entry of b.tree) {
+        if (entry.sha === null) files.delete(entry.path);
+        else if (entry.content !== undefined) files.set(entry.path, entry.content);
+        else {
+          const text = repo.blobs.get(entry.sha ?? '');
+          if (text === undefined)
+            return { status: 422, body: { message: 'Invalid tree info', documentation_url: '' } };
+          files.set(entry.path, text);
+        }
+      }
+      const id = this.storeTree(repo, files);
+      const url = `https://api.github.com/repos/${full}/git/trees/${id}`;
+      const tree = [...files].map(([path, text]) => ({
+        path,
+        mode: '100644',
+        type: 'blob',
+        sha: sha(`blob ${text}`),
+        size: text.length,
+      }));
+      return { status: 201, body: { sha: id, url, truncated: false, tree } };
+    },
+    'POST /repos/{owner}/{repo}/git/commits': (p, _, body) => {
+      const full = `${p.owner}/${p.repo}`;
+      const repo = this.repository(full);
+      const b = body as { message: string; tree: string; parents?: string[] };
+      if (!repo.commits.has(b.tree) || (b.parents ?? []).some((parent) => !repo.commitInfo.has(parent)))
+        return { status: 422, body: { message: 'Invalid tree or parent', documentation_url: '' } };
+      const info = { tree: b.tree, parents: b.parents ?? [], message: b.message };
+      const id = this.storeCommit(repo, info);
+      return { status: 201, body: gitCommit(full, id, info) };
+    },
+    'POST /repos/{owner}/{repo}/git/refs': (p, _, body) => {
+      const full = `${p.owner}/${p.repo}`;
+      const repo = this.repository(full);
+      const b = body as { ref: string; sha: string };
+      const branch = /^refs\/heads\/(.+)$/.exec(b.ref)?.[1];
+      if (!branch || !repo.commitInfo.has(b.sha))
+        return { status: 422, body: { message: 'Invalid request', documentation_url: '' } };
+      if (repo.branches.has(branch))
+        return { status: 422, body: { message: 'Reference already exists', documentation_url: '' } };
+      repo.branches.set(branch, b.sha);
+      return { status: 201, body: gitRef(full, b.ref, b.sha) };
+    },
+    'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': (p, query) => {
+      const full = `${p.owner}/${p.repo}`;
+      const perPage = Number(query.get('per_page') ?? 30);
+      const page = Number(query.get('page') ?? 1);
+      const all = this.repository(full).comments.filter((c) => c.issue === Number(p.issue_number));
+      return {
+        status: 200,
+        body: all.slice((page - 1) * perPage, page * perPage).map((c) => issueComment(full, c)),
+      };
+    },
+    'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': (p, _, body) => {
+      const full = `${p.owner}/${p.repo}`;
+      const comment = {
+        id: this.nextId++,
+        issue: Number(p.issue_number),
+        body: (body as { body: string }).body,
+        user: BOT_LOGIN,
+      };
+      this.repository(full).comments.push(comment);
+      return { status: 201, body: issueComment(full, comment) };
+    },
+    'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': (p, _, body) => {
+      const full = `${p.owner}/${p.repo}`;
+      const comment = this.repository(full).comments.find((c) => c.id === Number(p.comment_id));
+      if (!comment) return NOT_FOUND();
+      // Only the author edits a comment; an app edits its own bot user's comments.
+      if (comment.user !== BOT_LOGIN)
+        return { status: 403, body: { message: 'Forbidden', documentation_url: '' } };
+      comment.body = (body as { body: string }).body;
+      return { status: 200, body: issueComment(full, comment) };
+    },
+    'GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions': (p) => {
+      const reactions = this.repository(`${p.owner}/${p.repo}`).reactions.filter(
+        (r) => r.comment === Number(p.comment_id),
+      );
+      return { status: 200, body: reactions.map(reaction) };
+    },
+    'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions': (p, _, body) => {
+      const repo = this.repository(`${p.owner}/${p.repo}`);
+      const content = (body as { content: string }).content;
+      const comment = Number(p.comment_id);
+      const same = repo.reactions.find(
+        (r) => r.comment === comment && r.user === BOT_LOGIN && r.content === content,
+      );
+      // The same reaction by the same user is not added twice: GitHub answers 200 with the existing one.
+      if (same) return { status: 200, body: reaction(same) };
+      const added = { id: this.nextId++, comment, content, user: BOT_LOGIN };
+      repo.reactions.push(added);
+      return { status: 201, body: reaction(added) };
+    },
+    'GET /repos/{owner}/{repo}/collaborators/{username}/permission': (p) => {
+      const role = this.repository(`${p.owner}/${p.repo}`).collaborators.get(p.username!);
+      if (!role) return NOT_FOUND();
+      const collaborator = { ...person(p.username!), role_name: role };
+      return {
+        status: 200,
+        body: { permission: PERMISSION_OF_ROLE[role] ?? 'none', role_name: role, user: collaborator },
+      };
+    },
+    'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches': (p, _, body) => {
+      const repo = this.repository(`${p.owner}/${p.repo}`);
+      if (!repo.workflows.has(p.workflow_id!)) return NOT_FOUND();
+      const b = body as { ref: string; inputs?: Record<string, unknown> };
+      const ref = b.ref.replace(/^refs\/heads\//, '');
+      if (!repo.branches.has(ref))
+        return { status: 422, body: { message: `No ref found for: ${b.ref}`, documentation_url: '' } };
+      repo.dispatches.push({ workflow: p.workflow_id!, ref, inputs: b.inputs ?? {} });
+      return { status: 204 };
+    },
+    'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts': (p, query) => {
+      const full = `${p.owner}/${p.repo}`;
+      const name = query.get('name');
+      const found = this.repository(full).artifacts.filter(
+        (a) => a.run === Number(p.run_id) && (!name || a.name === name),
+      );
+      return {
+        status: 200,
+        body: {
+          total_count: found.length,
+          artifacts: found.map((a) => artifact(full, { ...a, size: a.zip.byteLength })),
+        },
+      };
+    },
+    'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}': (p) => {
+      const found = this.repository(`${p.owner}/${p.repo}`).artifacts.find(
+        (a) => a.id === Number(p.artifact_id),
+      );
+      if (!found || p.archive_format !== 'zip') return NOT_FOUND();
+      if (found.expired)
+        return { status: 410, body: { message: 'Artifact has expired', documentation_url: '' } };
+      return { status: 302, headers: { location: `${this.url}/_storage/artifacts/${found.id}.zip` } };
+    },
     'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': (p, query) => {
       const full = `${p.owner}/${p.repo}`;
-      const runs = this.repository(full).checkRuns.filter(
+      let runs = this.repository(full).checkRuns.filter(
         (r) => r.head_sha === p.ref && (!query.get('check_name') || r.name === query.get('check_name')),
       );
+      // GitHub's default filter, `latest`, lists only the newest run of each name.
+      if ((query.get('filter') ?? 'latest') === 'latest')
+        runs = runs.filter((r) => !runs.some((other) => other.name === r.name && other.id > r.id));
       return {
         status: 200,
         body: { total_count: runs.length, check_runs: runs.map((r) => this.checkRunBody(full, r)) },
@@ -219,7 +571,10 @@ export class GitHubSimulator {
         head_sha: string;
         status?: string;
         conclusion?: string;
+        external_id?: string;
+        details_url?: string;
         output?: SimulatedCheckRun['output'];
+        actions?: SimulatedCheckRun['actions'];
       };
       const run: SimulatedCheckRun = {
         id: this.nextId++,
@@ -227,8 +582,11 @@ export class GitHubSimulator {
         head_sha: b.head_sha,
         status: b.conclusion ? 'completed' : (b.status ?? 'queued'),
         conclusion: b.conclusion ?? null,
+        external_id: b.external_id ?? '',
+        details_url: b.details_url ?? null,
         output: b.output ?? {},
-        annotations: b.output?.annotations ?? [],
+        annotations: [...(b.output?.annotations ?? [])],
+        actions: b.actions ?? [],
       };
       const full = `${p.owner}/${p.repo}`;
       this.repository(full).checkRuns.push(run);
@@ -237,9 +595,18 @@ export class GitHubSimulator {
     'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}': (p, _, body) => {
       const full = `${p.owner}/${p.repo}`;
       const run = this.repository(full).checkRuns.find((r) => r.id === Number(p.check_run_id));
-      if (!run) return { status: 404, body: { message: 'Not Found', documentation_url: '' } };
-      const b = body as { status?: string; conclusion?: string; output?: SimulatedCheckRun['output'] };
+      if (!run) return NOT_FOUND();
+      const b = body as Partial<
+        Pick<
+          SimulatedCheckRun,
+          'status' | 'conclusion' | 'external_id' | 'details_url' | 'output' | 'actions'
+        >
+      >;
+      if (b.status) run.status = b.status;
       if (b.conclusion) Object.assign(run, { conclusion: b.conclusion, status: 'completed' });
+      if (b.external_id !== undefined) run.external_id = b.external_id;
+      if (b.details_url !== undefined) run.details_url = b.details_url;
+      if (b.actions) run.actions = b.actions;
       if (b.output) {
         run.output = b.output;
         // Annotations sent with an update are added to the run's, as on GitHub.
@@ -249,32 +616,60 @@ export class GitHubSimulator {
     },
   };
 
+  /** Archives behind the artifact download redirect: the storage host, outside the REST API. */
+  private storage(path: string, response: ServerResponse): boolean {
+    const id = /^\/_storage\/artifacts\/(\d+)\.zip$/.exec(path)?.[1];
+    if (!id) return false;
+    const found = [...this.repos.values()].flatMap((r) => r.artifacts).find((a) => a.id === Number(id));
+    if (!found) response.writeHead(404).end();
+    else response.writeHead(200, { 'content-type': 'application/zip' }).end(found.zip);
+    return true;
+  }
+
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://simulator');
+    if (this.storage(url.pathname, response)) return;
     let text = '';
     for await (const chunk of request) text += chunk;
     const body = text ? (JSON.parse(text) as unknown) : undefined;
-    const reply = (status: number, payload: unknown) => {
+    const reply = ({ status, body: payload, headers = {} }: Reply) => {
       this.calls.push({ method: request.method!, path: url.pathname, status });
-      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+      if (payload === undefined) response.writeHead(status, headers).end();
+      else
+        response
+          .writeHead(status, { 'content-type': 'application/json', ...headers })
+          .end(JSON.stringify(payload));
     };
     const matched = this.api.match(request.method!, url.pathname);
     if (!matched) {
       this.violations.push(`${request.method} ${url.pathname}: no such GitHub endpoint`);
-      return reply(404, { message: 'Not Found', documentation_url: '' });
+      return reply(NOT_FOUND());
     }
     const { operation, params } = matched;
-    const refused = this.api.requestProblems(operation, body);
+    const refused = [
+      ...this.api.parameterProblems(operation, params, url.searchParams),
+      ...this.api.requestProblems(operation, body),
+    ];
     if (refused.length > 0) {
       this.violations.push(
         `${request.method} ${operation.template}: GitHub would refuse: ${refused.join('; ')}`,
       );
-      return reply(422, { message: 'Validation Failed', documentation_url: '', errors: refused });
+      return reply({
+        status: 422,
+        body: { message: 'Validation Failed', documentation_url: '', errors: refused },
+      });
+    }
+    const fault = this.faults.find(
+      (f) => f.method === request.method && f.template === operation.template && f.times > 0,
+    );
+    if (fault) {
+      fault.times--;
+      return reply({ status: fault.status, body: { message: 'Simulated failure', documentation_url: '' } });
     }
     const handler = this.routes[`${request.method} ${operation.template}`];
     if (!handler) {
       this.violations.push(`${request.method} ${operation.template}: not simulated`);
-      return reply(501, { message: 'not simulated' });
+      return reply({ status: 501, body: { message: 'not simulated' } });
     }
     const result = handler(params, url.searchParams, body);
     const wrong = this.api.responseProblems(operation, result.status, result.body);
@@ -282,7 +677,7 @@ export class GitHubSimulator {
       this.violations.push(
         `${request.method} ${operation.template} -> ${result.status}: ${wrong.join('; ')}`,
       );
-    reply(result.status, result.body);
+    reply(result);
   }
 
   async start(): Promise<void> {

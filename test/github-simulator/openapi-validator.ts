@@ -36,6 +36,7 @@ export class GitHubOpenApi {
   private readonly ajv: Ajv;
   private readonly operations: Operation[] = [];
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly spec: Node;
 
   constructor() {
     const file = createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json');
@@ -46,6 +47,7 @@ export class GitHubOpenApi {
     addFormats.default(this.ajv);
     this.ajv.addFormat('repo.nwo', /^[^/]+\/[^/]+$/);
     this.ajv.addFormat('timestamp', true);
+    this.spec = spec;
     this.ajv.addSchema(spec, 'github');
     for (const [template, item] of Object.entries(spec.paths)) {
       const names: string[] = [];
@@ -95,6 +97,58 @@ export class GitHubOpenApi {
 
   private base(operation: Operation): string {
     return `/paths/${pointerSegment(operation.template)}/${operation.method.toLowerCase()}`;
+  }
+
+  /** The operation's parameters, `$ref`s resolved, each with the JSON pointer of its schema. */
+  private parameters(
+    operation: Operation,
+  ): { name: string; in: string; required: boolean; pointer: string; type?: string }[] {
+    const list = (operation.node.parameters as Node[] | undefined) ?? [];
+    return list.map((parameter, i) => {
+      const ref = parameter.$ref as string | undefined;
+      const node = ref ? (this.resolve(ref) as Node) : parameter;
+      const pointer = ref ? `${ref.slice(1)}/schema` : `${this.base(operation)}/parameters/${i}/schema`;
+      return {
+        name: node.name as string,
+        in: node.in as string,
+        required: node.required === true,
+        pointer,
+        type: (node.schema as Node | undefined)?.type as string | undefined,
+      };
+    });
+  }
+
+  private resolve(ref: string): unknown {
+    let node: unknown = this.spec;
+    for (const segment of ref.slice(2).split('/'))
+      node = (node as Node)[segment.replaceAll('~1', '/').replaceAll('~0', '~')];
+    return node;
+  }
+
+  /** What GitHub would reject in the path and query parameters: a missing required one, a wrong type or value. */
+  parameterProblems(operation: Operation, path: Record<string, string>, query: URLSearchParams): string[] {
+    const problems: string[] = [];
+    for (const parameter of this.parameters(operation)) {
+      if (parameter.in !== 'path' && parameter.in !== 'query') continue;
+      const raw = parameter.in === 'path' ? path[parameter.name] : (query.get(parameter.name) ?? undefined);
+      if (raw === undefined) {
+        if (parameter.required) problems.push(`missing required ${parameter.in} parameter ${parameter.name}`);
+        continue;
+      }
+      const value =
+        parameter.type === 'integer' || parameter.type === 'number'
+          ? Number(raw)
+          : parameter.type === 'boolean'
+            ? raw === 'true'
+              ? true
+              : raw === 'false'
+                ? false
+                : raw
+            : raw;
+      for (const problem of this.problems(parameter.pointer, value))
+        problems.push(`${parameter.in} parameter ${parameter.name}${problem.replace(/^\(root\)/, '')}`);
+    }
+    return problems;
   }
 
   /** What GitHub would reject in a request body; empty when it is acceptable. */

@@ -1,0 +1,59 @@
+import type { Context } from 'probot';
+import {
+  CONFIG_CHECK_NAME,
+  CONFIG_FILE,
+  type ConfigProblem,
+  configCheck,
+  readAppConfig,
+} from '../core/app/read-app-config.js';
+import type { AppConfig } from '../schemas/app-config.js';
+import { writeCheckRun } from './write-check-run.js';
+
+/** The config file as written on the default branch, to place problems on their lines. */
+async function configText(context: Context): Promise<string | undefined> {
+  try {
+    const { data } = await context.octokit.rest.repos.getContent({ ...context.repo(), path: CONFIG_FILE });
+    return 'content' in data && typeof data.content === 'string'
+      ? Buffer.from(data.content, 'base64').toString('utf8')
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The repository's `.github/gantry.yml` (from its default branch, so a pull request cannot change how it
+ * is itself judged), read with Probot's config loader. When it is invalid, a failing `gantry/config` check
+ * on `headSha` says where and why, and undefined is returned: the event is not handled with a guess.
+ */
+export async function loadConfig(context: Context, headSha: string): Promise<AppConfig | undefined> {
+  let reading: { problems: ConfigProblem[] };
+  try {
+    const data = await context.config(CONFIG_FILE.replace('.github/', ''));
+    const first = readAppConfig(data);
+    if ('config' in first) return first.config;
+    // Only now is the file read as written: its lines place the problems.
+    const located = readAppConfig(data, await configText(context));
+    reading = 'problems' in located ? located : first;
+  } catch (error) {
+    if ((error as { status?: number }).status) throw error;
+    reading = {
+      problems: [
+        { line: 1, column: 1, message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` },
+      ],
+    };
+  }
+  const { owner, repo } = context.repo();
+  const existing = await context.octokit.rest.checks.listForRef({
+    owner,
+    repo,
+    ref: headSha,
+    check_name: CONFIG_CHECK_NAME,
+  });
+  const check = configCheck(reading.problems);
+  // The same problems already reported on this commit: say nothing twice.
+  if (!existing.data.check_runs.some((r) => r.output.title === check.title && r.status === 'completed'))
+    await writeCheckRun(context, { name: CONFIG_CHECK_NAME, head_sha: headSha }, check);
+  context.log.warn({ problems: reading.problems }, `${CONFIG_FILE} is invalid`);
+  return undefined;
+}

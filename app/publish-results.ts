@@ -1,0 +1,126 @@
+import type { Context, Probot } from 'probot';
+import {
+  checkRunWrite,
+  gateCheck,
+  RERUN_ACTION,
+  reportInput,
+  unreadableResultsCheck,
+} from '../core/app/gate-check.js';
+import { readResultsArtifact } from '../core/app/read-results-artifact.js';
+import { GATE_CHECK_NAME } from '../core/report/check-run-output.js';
+import { commentMarker, prComment } from '../core/report/pr-comment.js';
+import type { GateReport } from '../schemas/gate-report.js';
+import { botLogin } from './bot-login.js';
+import { loadConfig } from './load-config.js';
+import { writeCheckRun } from './write-check-run.js';
+
+type WorkflowRunContext = Context<'workflow_run.completed'>;
+
+/** The pull requests a run belongs to: named by GitHub, or (dispatched runs, forks) found by its head commit. */
+async function pullRequestsOf(context: WorkflowRunContext): Promise<number[]> {
+  const run = context.payload.workflow_run;
+  const named = (run.pull_requests ?? []).flatMap((pr) => (pr ? [pr.number] : []));
+  if (named.length) return named;
+  const { data } = await context.octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+    ...context.repo(),
+    commit_sha: run.head_sha,
+  });
+  return data.filter((pr) => pr.state === 'open').map((pr) => pr.number);
+}
+
+/** Creates or updates the one comment of each model on a pull request, found by its hidden marker. */
+async function upsertComments(
+  context: WorkflowRunContext,
+  bot: string,
+  pullNumber: number,
+  reports: readonly GateReport[],
+): Promise<void> {
+  const { owner, repo } = context.repo();
+  const comments = await context.octokit.paginate(context.octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: pullNumber,
+    per_page: 100,
+  });
+  for (const report of reports) {
+    const body = prComment(reportInput(report, context.payload.workflow_run.html_url));
+    const marker = commentMarker(report.model);
+    const mine = comments.find((c) => c.user?.login === bot && c.body?.startsWith(marker));
+    if (mine?.body === body) continue;
+    if (mine) await context.octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+    else await context.octokit.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body });
+  }
+}
+
+/**
+ * On a finished workflow run that uploaded Gantry's results artifact: the `gantry/gate` check run on its
+ * head commit and one comment per model on each of its pull requests. Keyed by run and attempt, so a
+ * redelivered or repeated event writes nothing new.
+ */
+export function publishResults(app: Probot) {
+  return async (context: WorkflowRunContext): Promise<void> => {
+    const run = context.payload.workflow_run;
+    const config = await loadConfig(context, run.head_sha);
+    if (!config) return;
+    const { owner, repo } = context.repo();
+    const { data: listed } = await context.octokit.rest.actions.listWorkflowRunArtifacts({
+      owner,
+      repo,
+      run_id: run.id,
+      name: config.artifact,
+    });
+    // A re-run attempt uploads the artifact again: the newest is this attempt's.
+    const artifact = listed.artifacts
+      .filter((a) => a.name === config.artifact)
+      .sort((a, b) => b.id - a.id)[0];
+    if (!artifact) return;
+
+    let reading: ReturnType<typeof readResultsArtifact>;
+    if (artifact.expired) reading = { reports: [], problems: ['the artifact has expired'] };
+    else {
+      const { data } = await context.octokit.rest.actions.downloadArtifact({
+        owner,
+        repo,
+        artifact_id: artifact.id,
+        archive_format: 'zip',
+      });
+      reading = readResultsArtifact(new Uint8Array(data as ArrayBuffer));
+    }
+    const valid = reading.problems.length === 0;
+    const key = `workflow-run:${run.id}:${run.run_attempt ?? 1}`;
+    const { data: existing } = await context.octokit.rest.checks.listForRef({
+      owner,
+      repo,
+      ref: run.head_sha,
+      check_name: GATE_CHECK_NAME,
+    });
+    const write = checkRunWrite(existing.check_runs, key);
+    if (write.kind !== 'skip')
+      await writeCheckRun(
+        context,
+        {
+          name: GATE_CHECK_NAME,
+          head_sha: run.head_sha,
+          external_id: key,
+          details_url: run.html_url,
+          actions: [{ ...RERUN_ACTION }],
+          ...(write.kind === 'update' ? { id: write.id } : {}),
+        },
+        valid
+          ? gateCheck(
+              reading.reports.map((r) => r.report),
+              run.html_url,
+            )
+          : unreadableResultsCheck(reading.problems, config.artifact),
+      );
+    if (!valid || !config.comment) return;
+    const bot = await botLogin(app);
+    for (const pullNumber of await pullRequestsOf(context))
+      await upsertComments(
+        context,
+        bot,
+        pullNumber,
+        reading.reports.map((r) => r.report),
+      );
+  };
+}

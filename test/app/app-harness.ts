@@ -1,0 +1,93 @@
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import gantryApp from '../../app/index.js';
+import { GitHubSimulator } from '../github-simulator/github-simulator.js';
+
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
+  name: string;
+  examples: Record<string, unknown>[];
+}[];
+
+/** GitHub's own example payload of an event and action (the `index`th when there are several). */
+export function example(name: string, action: string, index = 0): Record<string, unknown> {
+  const found = examples.find((e) => e.name === name)!.examples.filter((e) => e.action === action)[index];
+  if (!found) throw new Error(`no example of ${name}.${action}`);
+  return structuredClone(found);
+}
+
+/** Most examples lack the installation an app's deliveries carry. */
+export const INSTALLATION = { id: 42, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI=' };
+
+const SECRET = 'webhook-secret';
+
+export function generatePrivateKey(): string {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
+}
+
+/** The app behind its webhook middleware over HTTP, talking to a GitHub simulator. */
+export class AppHarness {
+  readonly simulator = new GitHubSimulator();
+  private server?: Server;
+  url = '';
+
+  async start(): Promise<void> {
+    await this.simulator.start();
+    const probot = new Probot({
+      appId: 1,
+      privateKey: generatePrivateKey(),
+      secret: SECRET,
+      baseUrl: this.simulator.url,
+      // Tests must see a refused request at once: no throttling, no retries.
+      Octokit: ProbotOctokit.defaults((options: Record<string, { [key: string]: unknown }>) => ({
+        ...options,
+        throttle: { ...options.throttle, enabled: false },
+        retry: { enabled: false },
+      })),
+      logLevel: 'fatal',
+    });
+    this.server = createServer(await createNodeMiddleware(gantryApp, { probot, webhooksPath: '/' }));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    this.server?.close();
+    await this.simulator.stop();
+  }
+
+  /** Delivers a webhook as GitHub does: JSON body, event headers and an HMAC-SHA256 signature. */
+  async deliver(event: string, payload: unknown, id: string = randomUUID()): Promise<number> {
+    return deliver(`${this.url}/`, event, payload, id);
+  }
+}
+
+export async function deliver(
+  url: string,
+  event: string,
+  payload: unknown,
+  id: string = randomUUID(),
+): Promise<number> {
+  const body = JSON.stringify(payload);
+  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': id,
+      'x-hub-signature-256': signature,
+    },
+    body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+export { SECRET };

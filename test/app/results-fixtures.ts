@@ -1,0 +1,53 @@
+import { zipSync } from 'fflate';
+import { gateReportOf } from '../../core/app/gate-check.js';
+import type { GateReport } from '../../schemas/gate-report.js';
+import { reportInput } from '../support/report-input.js';
+import { example, INSTALLATION } from './app-harness.js';
+
+/** The gate report a workflow uploads for acme/chat 1.3.0: `pass`, `fail` or `inconclusive`. */
+export function gateReport(kind: 'pass' | 'fail' | 'inconclusive'): GateReport {
+  return gateReportOf(reportInput(kind));
+}
+
+/** A results artifact as `actions/upload-artifact` zips it: files by path. */
+export function artifactZip(files: Record<string, unknown>): Uint8Array {
+  return zipSync(
+    Object.fromEntries(
+      Object.entries(files).map(([path, data]) => [
+        path,
+        new TextEncoder().encode(typeof data === 'string' ? data : JSON.stringify(data)),
+      ]),
+    ),
+  );
+}
+
+/** GitHub's example `workflow_run.completed`, for a run of this id on `head`, with its pull requests. */
+export function workflowRunCompleted(
+  run: number,
+  head: string,
+  pullRequests: number[],
+  attempt = 1,
+): Record<string, unknown> {
+  const payload = example('workflow_run', 'completed');
+  const workflowRun = payload.workflow_run as Record<string, unknown>;
+  return {
+    ...payload,
+    installation: INSTALLATION,
+    workflow_run: {
+      ...workflowRun,
+      id: run,
+      run_attempt: attempt,
+      status: 'completed',
+      conclusion: 'success',
+      head_sha: head,
+      html_url: `https://github.com/Codertocat/Hello-World/actions/runs/${run}`,
+      pull_requests: pullRequests.map((number) => ({
+        url: `https://api.github.com/repos/Codertocat/Hello-World/pulls/${number}`,
+        id: 900 + number,
+        number,
+        head: { ref: `change-${number}`, sha: head, repo: { id: 1, url: '', name: 'Hello-World' } },
+        base: { ref: 'main', sha: head, repo: { id: 1, url: '', name: 'Hello-World' } },
+      })),
+    },
+  };
+}
