@@ -13,6 +13,7 @@ import { registerInit } from './commands/init.js';
 import { registerLogs } from './commands/logs.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerPlan } from './commands/plan.js';
+import { registerRegistry } from './commands/registry.js';
 import { registerReport } from './commands/report.js';
 import { registerRestart } from './commands/restart.js';
 import { registerStatus } from './commands/status.js';
@@ -38,6 +39,7 @@ const COMMANDS: Register[] = [
   registerGate,
   registerReport,
   registerPipeline,
+  registerRegistry,
   registerAudit,
 ];
 

@@ -7,6 +7,7 @@ export const AUDIT_EVENTS = [
   'promotion_approved',
   'promotion_merged',
   'promotion_refused',
+  'promoted',
   'deployment_status',
   'rollback',
   'permission_refused',

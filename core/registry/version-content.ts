@@ -26,12 +26,14 @@ export interface PreparedVersion {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function fileName(kind: string, label: string, taken: Set<string>, extension = 'json'): string {
+/** A file name for a record, unique among the version's; benchmark runs are numbered as the pipeline numbers them. */
+function fileName(kind: string, label: string, taken: Set<string>, numbered = false): string {
   const base = `${kind}-${label.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`;
-  let name = `${base}.${extension}`;
-  for (let n = 2; taken.has(name); n++) name = `${base}-${n}.${extension}`;
-  taken.add(name);
-  return name;
+  let n = numbered ? 1 : 0;
+  const name = () => (n === 0 ? `${base}.json` : `${base}-${n}.json`);
+  while (taken.has(name())) n = n === 0 ? 2 : n + 1;
+  taken.add(name());
+  return name();
 }
 
 function recordFiles(records: VersionRecords): VersionFile[] {
@@ -41,7 +43,11 @@ function recordFiles(records: VersionRecords): VersionFile[] {
   for (const build of records.build)
     entries.push(['build', fileName('build', build.target, taken), canonicalJson(build)]);
   for (const bench of records.bench)
-    entries.push(['bench', fileName('bench', bench.profile_name ?? bench.kind, taken), canonicalJson(bench)]);
+    entries.push([
+      'bench',
+      fileName('bench', bench.profile_name ?? bench.kind, taken, true),
+      canonicalJson(bench),
+    ]);
   for (const evaluation of records.eval)
     entries.push([
       'eval',

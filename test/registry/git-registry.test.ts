@@ -55,7 +55,7 @@ describe('GitRegistry', () => {
       ),
     );
     expect(git(repo.dir, ['ls-tree', '--name-only', '-r', 'refs/gantry/versions/acme/chat@1.0.0'])).toContain(
-      'records/bench-chat.json',
+      'records/bench-chat-1.json',
     );
     expect(git(repo.dir, ['fsck', '--no-dangling'])).toBe('');
   });

@@ -113,7 +113,7 @@ export function registryContract(backend: string, setup: () => Promise<RegistryF
       expect(version.records.map((r) => [r.kind, r.name])).toEqual([
         ['manifest', 'model.yml'],
         ['build', 'build-cpu.json'],
-        ['bench', 'bench-chat.json'],
+        ['bench', 'bench-chat-1.json'],
         ['bench', 'bench-chat-2.json'],
         ['eval', 'eval-holdout.json'],
         ['gate', 'gate.json'],

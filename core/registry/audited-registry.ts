@@ -1,0 +1,93 @@
+import type { AuditDraft } from '../../schemas/audit-entry.js';
+import type { EnvironmentEntry, VersionDraft, VersionState } from '../../schemas/model-version.js';
+import type {
+  Actor,
+  EnvironmentChange,
+  ModelRegistry,
+  PromoteRequest,
+  RecordOutcome,
+  RollbackRequest,
+  VersionFilter,
+} from './model-registry.js';
+
+/** Where audit entries go: the git audit log here, the Git Data API from the app. */
+export type AuditAppend = (draft: AuditDraft) => Promise<unknown>;
+
+function moveDraft(entry: EnvironmentEntry, links: AuditDraft['links']): AuditDraft {
+  return {
+    time: entry.time,
+    actor: entry.actor,
+    event: entry.reason === 'promote' ? 'promoted' : 'rollback',
+    subject: { model: entry.model, version: entry.to, environment: entry.environment },
+    before: { version: entry.from },
+    after: { version: entry.to, seq: entry.seq, ...(entry.note ? { note: entry.note } : {}) },
+    links,
+  };
+}
+
+/**
+ * A registry whose every change is also an audit entry: a version recorded, promoted, rolled back.
+ * What changes nothing (the same version recorded again, a promotion to what already runs) adds none,
+ * so retries leave one entry per change.
+ */
+export class AuditedRegistry implements ModelRegistry {
+  constructor(
+    readonly registry: ModelRegistry,
+    private readonly append: AuditAppend,
+    private readonly links: AuditDraft['links'] = {},
+  ) {}
+
+  get(model: string, version: string) {
+    return this.registry.get(model, version);
+  }
+  records(model: string, version: string) {
+    return this.registry.records(model, version);
+  }
+  list(filter?: VersionFilter) {
+    return this.registry.list(filter);
+  }
+  latest(model: string, state?: VersionState) {
+    return this.registry.latest(model, state);
+  }
+  current(model: string, environment: string) {
+    return this.registry.current(model, environment);
+  }
+  environments(model?: string) {
+    return this.registry.environments(model);
+  }
+  history(model: string, environment: string) {
+    return this.registry.history(model, environment);
+  }
+
+  async record(draft: VersionDraft, by: Actor): Promise<RecordOutcome> {
+    const outcome = await this.registry.record(draft, by);
+    const { version } = outcome;
+    if (outcome.created)
+      await this.append({
+        time: version.recorded_at,
+        actor: version.recorded_by,
+        event: 'version_recorded',
+        subject: { model: version.model, version: version.version },
+        after: {
+          digest: version.digest,
+          git_sha: version.git_sha,
+          gate: version.gate,
+          images: version.images,
+        },
+        links: { ...(version.lineage.run_url ? { run: version.lineage.run_url } : {}), ...this.links },
+      });
+    return outcome;
+  }
+
+  async promote(request: PromoteRequest): Promise<EnvironmentChange> {
+    const change = await this.registry.promote(request);
+    if (change.changed) await this.append(moveDraft(change.entry, this.links));
+    return change;
+  }
+
+  async rollback(request: RollbackRequest): Promise<EnvironmentChange> {
+    const change = await this.registry.rollback(request);
+    if (change.changed) await this.append(moveDraft(change.entry, this.links));
+    return change;
+  }
+}
