@@ -34,7 +34,7 @@ export function registerEval(program: Command, io: CliIo, exit: (code: ExitCode)
   program
     .command('eval')
     .description(
-      'run a dataset through a model server and score its answers (wer, cer, exact_match, accuracy, f1)',
+      "run a dataset through a model server and score its answers (wer, cer, exact_match, accuracy, f1, or a suite's own command)",
     )
     .requiredOption('--endpoint <url>', 'base URL of the model server, e.g. http://127.0.0.1:8000')
     .option('--manifest <file>', 'model.yml holding the suite')
@@ -59,7 +59,7 @@ export function registerEval(program: Command, io: CliIo, exit: (code: ExitCode)
         const loaded = await loadValidManifest(at(options.manifest), options.manifest);
         manifest = { value: loaded.manifest, path: at(options.manifest) };
       }
-      const choice = chooseEvaluation(options, io.cwd, manifest);
+      const choice = chooseEvaluation(options, io.cwd, manifest, io.env);
       const dataset = await readDataset(choice.datasetPath, displayPath(io.cwd, choice.datasetPath));
       const endpoint = options.endpoint.replace(/\/+$/, '');
       const results = await new TaskList(io).run(

@@ -1,12 +1,13 @@
 import { dirname, resolve } from 'node:path';
 import type { ModelManifest } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
-import type { Evaluator } from './evaluator.js';
+import type { BatchEvaluator, Evaluator } from './evaluator.js';
+import { commandEvaluator } from './evaluators/command.js';
 import { EVALUATORS } from './evaluators/index.js';
 import { type NormaliserName, TEXT_NORMALISERS, type TextNormaliser } from './text-normalisers.js';
 
 export interface EvaluationChoice {
-  evaluator: Evaluator;
+  evaluator: Evaluator | BatchEvaluator;
   normaliser: TextNormaliser;
   datasetPath: string;
   concurrency: number;
@@ -24,8 +25,8 @@ export interface EvaluationOptions {
 function builtIn(name: string): Evaluator {
   if (name === 'custom') {
     throw new GantryError(
-      'evaluator_unsupported',
-      'custom evaluators are not run by gantry eval in this version; score the --outputs file with your command',
+      'evaluator_needs_suite',
+      'a custom evaluator is a command named in model.yml: define a suite (evaluator: custom, dataset, command, metrics) and run it with --suite NAME --manifest model.yml',
     );
   }
   const evaluator = EVALUATORS[name as Evaluator['name']];
@@ -42,6 +43,7 @@ export function chooseEvaluation(
   options: EvaluationOptions,
   cwd: string,
   manifest?: { value: ModelManifest; path: string },
+  env: NodeJS.ProcessEnv = process.env,
 ): EvaluationChoice {
   if (options.suite !== undefined) {
     if (!manifest) throw new GantryError('manifest_required', '--suite needs --manifest model.yml');
@@ -53,8 +55,19 @@ export function chooseEvaluation(
         `no evaluation suite "${options.suite}" in ${manifest.path}${known.length ? `; it has: ${known.join(', ')}` : ''}`,
       );
     }
+    // The manifest's schema makes sure a custom suite names its command and metrics.
+    const evaluator =
+      suite.evaluator === 'custom'
+        ? commandEvaluator({
+            suite: options.suite,
+            command: suite.command!,
+            metrics: suite.metrics!,
+            cwd: dirname(manifest.path),
+            env,
+          })
+        : builtIn(suite.evaluator);
     return {
-      evaluator: builtIn(suite.evaluator),
+      evaluator,
       normaliser: TEXT_NORMALISERS[options.normaliser ?? suite.normaliser],
       datasetPath: resolve(dirname(manifest.path), suite.dataset),
       concurrency: options.concurrency ?? suite.concurrency,

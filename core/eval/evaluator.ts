@@ -19,6 +19,32 @@ export interface Evaluator {
   aggregate(scores: Record<string, number>[]): Record<string, number | null>;
 }
 
+/** One answered row as a batch evaluator receives it. */
+export interface AnsweredRow {
+  index: number;
+  id: string;
+  row: DatasetRow;
+  reference: unknown;
+  /** What the model answered; `undefined` when the request failed. */
+  prediction: unknown;
+  error?: string;
+}
+
+/**
+ * An evaluator that scores the whole dataset at once, after every row has been answered: a user's
+ * command named in model.yml (evaluator: custom). It returns each row's scores, in row order, and the
+ * aggregates.
+ */
+export interface BatchEvaluator {
+  name: 'custom';
+  version: number;
+  metrics: Record<string, Direction>;
+  reference(row: DatasetRow): { value: unknown } | { problem: string };
+  scoreAll(
+    rows: readonly AnsweredRow[],
+  ): Promise<{ scores: Record<string, number>[]; metrics: Record<string, number | null> }>;
+}
+
 /** The expected answer under the first of these fields that the row has. */
 export function referenceField(
   row: DatasetRow,

@@ -1,16 +1,17 @@
 import type { EvalExample, EvalResults } from '../../schemas/eval-results.js';
 import { GantryError } from '../errors.js';
 import { GANTRY_VERSION } from '../version.js';
-import type { Evaluator } from './evaluator.js';
+import type { BatchEvaluator, Evaluator } from './evaluator.js';
+import type { COUNTED_METRICS } from './evaluators/command.js';
 import { callerFor, MODEL_CALLERS } from './model-callers.js';
 import type { Dataset } from './read-dataset.js';
-import type { TextNormaliser } from './text-normalisers.js';
+import { TEXT_NORMALISERS, type TextNormaliser } from './text-normalisers.js';
 
 export interface EvaluationRequest {
   endpoint: string;
   dataset: Dataset;
   datasetDir: string;
-  evaluator: Evaluator;
+  evaluator: Evaluator | BatchEvaluator;
   normaliser: TextNormaliser;
   concurrency: number;
   timeoutMs: number;
@@ -60,6 +61,7 @@ export async function runEvaluation(request: EvaluationRequest): Promise<EvalRes
   await checkReachable(request.endpoint);
 
   const startedAt = new Date();
+  const batch = 'scoreAll' in evaluator ? evaluator : undefined;
   const examples: EvalExample[] = new Array(dataset.rows.length);
   let next = 0;
   let done = 0;
@@ -97,27 +99,59 @@ export async function runEvaluation(request: EvaluationRequest): Promise<EvalRes
         prediction: error === undefined ? prediction : null,
         ...(error === undefined ? {} : { error }),
         latency_ms: performance.now() - started,
-        scores: evaluator.score(reference, error === undefined ? prediction : undefined, normaliser),
+        scores: batch
+          ? {}
+          : (evaluator as Evaluator).score(
+              reference,
+              error === undefined ? prediction : undefined,
+              normaliser,
+            ),
       };
       done++;
       request.progress?.(`${done}/${dataset.rows.length} rows${failed ? `, ${failed} failed` : ''}`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(request.concurrency, dataset.rows.length) }, worker));
+  let metrics: Record<string, number | null>;
+  if (batch) {
+    request.progress?.(`scoring ${dataset.rows.length} rows with the suite's command`);
+    const scored = await batch.scoreAll(
+      examples.map((e) => ({
+        index: e.index,
+        id: e.id,
+        row: dataset.rows[e.index]!,
+        reference: e.reference,
+        prediction: e.error === undefined ? e.prediction : undefined,
+        ...(e.error === undefined ? {} : { error: e.error }),
+      })),
+    );
+    examples.forEach((e, i) => {
+      e.scores = scored.scores[i]!;
+    });
+    // Failures are Gantry's to count, whatever the command made of them.
+    const counted: Record<(typeof COUNTED_METRICS)[number], number | null> = {
+      examples: examples.length,
+      failed,
+      failed_rate: examples.length === 0 ? null : failed / examples.length,
+    };
+    metrics = { ...scored.metrics, ...counted };
+  } else metrics = (evaluator as Evaluator).aggregate(examples.map((e) => e.scores));
+  // A command normalises (or not) on its own: no normaliser of Gantry's touched its scores.
+  const recorded = batch ? TEXT_NORMALISERS.none : normaliser;
 
   return {
     schema_version: 1,
     kind: 'evaluation',
     ...(request.suite ? { suite: request.suite } : {}),
     evaluator: { name: evaluator.name, version: evaluator.version },
-    normaliser: { name: normaliser.name, version: normaliser.version },
+    normaliser: { name: recorded.name, version: recorded.version },
     dataset: { path: dataset.path, sha256: dataset.sha256, rows: dataset.rows.length },
     endpoint: request.endpoint,
     ...(request.model ? { model: request.model } : {}),
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
     gantry_version: GANTRY_VERSION,
-    metrics: evaluator.aggregate(examples.map((e) => e.scores)),
+    metrics,
     examples,
   };
 }
