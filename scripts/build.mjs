@@ -1,6 +1,6 @@
 // Bundles the gantry CLI into build/cli.js and each action entry point into dist/<name>/index.js (ESM).
 // dist/ is committed because GitHub runs actions from the repository as it is; CI checks it is current.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const banner =
@@ -14,17 +14,30 @@ const common = {
   legalComments: 'none',
 };
 
+// Every JavaScript action (a folder with an index.ts) gets one bundle; its action.yml points at it.
+// Composite actions and the shared code have no entry of their own.
 const actions = Object.fromEntries(
-  readdirSync('actions').map((name) => [`${name}/index`, `actions/${name}/index.ts`]),
+  readdirSync('actions')
+    .filter((name) => existsSync(`actions/${name}/index.ts`))
+    .map((name) => [`${name}/index`, `actions/${name}/index.ts`]),
 );
+
+// The traffic proxy of docker deployments runs as its own process, beside the bundle that starts it.
+const PROXY = 'core/deploy/traffic-proxy-main.ts';
 
 await Promise.all([
   build({
     ...common,
-    entryPoints: { cli: 'cli/index.ts' },
+    entryPoints: { cli: 'cli/index.ts', 'traffic-proxy': PROXY },
     outdir: 'build',
     target: 'node20',
     sourcemap: 'linked',
   }),
-  build({ ...common, entryPoints: actions, outdir: 'dist', target: 'node24', minify: true }),
+  build({
+    ...common,
+    entryPoints: { ...actions, 'traffic-proxy': PROXY },
+    outdir: 'dist',
+    target: 'node24',
+    minify: true,
+  }),
 ]);

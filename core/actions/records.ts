@@ -1,0 +1,73 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { BenchResults } from '../../schemas/bench-results.js';
+import { EvalResults } from '../../schemas/eval-results.js';
+import type { Results } from '../../schemas/results.js';
+import { GantryError } from '../errors.js';
+import { readResults } from '../gate/read-results.js';
+
+/**
+ * The folder every action leaves its records in (plan, build record, deployment, results, verdict,
+ * report), for one `actions/upload-artifact` step named `gantry-results` that the app downloads.
+ */
+export const RESULTS_DIR = 'gantry-results';
+
+/** Writes one record as pretty JSON into the results folder; returns its path. */
+export async function writeRecord(dir: string, name: string, record: unknown): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, name);
+  await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
+  return file;
+}
+
+function isResults(data: unknown): boolean {
+  const schema = (data as { kind?: unknown })?.kind === 'evaluation' ? EvalResults : BenchResults;
+  return schema.safeParse(data).success;
+}
+
+async function jsonFilesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/**
+ * The benchmark and evaluation results named by a list of paths: a file must be a results file; a
+ * folder gives every results file under it (other records there, a verdict or a build record, are
+ * passed over). A path that does not exist is an error; `optional` lets a missing folder mean none.
+ */
+export async function collectResults(
+  paths: readonly string[],
+  cwd: string,
+  options: { optional?: boolean } = {},
+): Promise<{ files: string[]; results: Results[] }> {
+  const files: string[] = [];
+  const results: Results[] = [];
+  for (const path of paths) {
+    const full = resolve(cwd, path);
+    const info = await stat(full).catch(() => undefined);
+    if (!info) {
+      if (options.optional) continue;
+      throw new GantryError('results_missing', `${path}: no such file or folder of results`);
+    }
+    if (info.isFile()) {
+      results.push(await readResults(full, path));
+      files.push(full);
+      continue;
+    }
+    for (const file of await jsonFilesUnder(full)) {
+      let data: unknown;
+      try {
+        data = JSON.parse(await readFile(file, 'utf8'));
+      } catch {
+        continue;
+      }
+      if (!isResults(data)) continue;
+      results.push(await readResults(file, relative(cwd, file)));
+      files.push(file);
+    }
+  }
+  return { files, results };
+}
