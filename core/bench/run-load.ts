@@ -126,16 +126,22 @@ async function openLoop<T>(
   await Promise.all(inFlight);
 }
 
+/** How long before a send the wait stops sleeping on timers and polls instead. */
+const POLL_MS = 1.2;
+
 /**
- * Waits until a performance.now() time: a timer for the bulk (timers fire up to ~1 ms late), then
- * setImmediate turns for the last stretch, so sends leave within a fraction of a millisecond.
+ * Waits until a performance.now() time: timers for the bulk (they keep whole milliseconds, and fire up
+ * to one early or a little late), then setImmediate turns for the last stretch, so sends leave within a
+ * fraction of a millisecond. The polling stretch is kept short: it costs a core's time, and on a small
+ * machine that time is the server's.
  */
 export async function sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
   for (;;) {
     if (signal?.aborted) return;
     const wait = at - performance.now();
     if (wait <= 0) return;
-    if (wait > 2) await new Promise((resolve) => setTimeout(resolve, Math.floor(wait - 1.5)));
+    if (wait > POLL_MS)
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.round(wait - POLL_MS))));
     else await new Promise((resolve) => setImmediate(resolve));
   }
 }
