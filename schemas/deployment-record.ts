@@ -27,9 +27,27 @@ export const DeploymentRecord = z
       .optional()
       .meta({ description: 'target process: the server process (leader of its own process group).' }),
     container: z
-      .object({ id: z.string(), name: z.string(), image: z.string(), digest: z.string().optional() })
+      .object({
+        id: z.string(),
+        name: z.string(),
+        image: z.string().meta({ description: 'The reference it was started from.' }),
+        image_id: z.string().optional().meta({ description: 'Local image id (sha256 of its config).' }),
+        digest: z.string().optional().meta({ description: 'Registry manifest digest, when it was pushed.' }),
+      })
       .optional()
       .meta({ description: 'target docker: the container serving this deployment.' }),
+    proxy: z
+      .object({
+        pid: z.number().int().positive(),
+        socket: z.string().meta({ description: 'Unix socket of its control API.' }),
+        upstream: z.url().meta({ description: "The container's own address, where traffic goes." }),
+      })
+      .optional()
+      .meta({
+        description:
+          'target docker: the traffic proxy at `url` that sends requests to the current container; it stays while versions change.',
+      }),
+    hardware: z.string().optional().meta({ description: 'Hardware target of model.yml that was deployed.' }),
     gpus: z
       .array(z.string())
       .default([])

@@ -5,8 +5,10 @@ import { DeploymentStore, stateDirectory } from '../../core/deploy/deployment-st
 import { deployKubernetes } from '../../core/deploy/kubernetes-deploy.js';
 import { restServerCommand } from '../../core/deploy/rest-server-command.js';
 import { GantryError } from '../../core/errors.js';
+import { DEFAULT_REGISTRY } from '../../core/image-reference.js';
 import { findManifests } from '../../core/manifest/find-manifests.js';
 import { loadValidManifest } from '../../core/manifest/load-manifest.js';
+import type { DeploymentRecord } from '../../schemas/deployment-record.js';
 import { DEPLOY_TARGETS } from '../../schemas/model-manifest.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
 import { containerEngines } from '../container-engines.js';
@@ -20,11 +22,19 @@ interface DeployOptions {
   hardware?: string;
   image?: string;
   buildRecord?: string;
+  registry: string;
   namespace?: string;
   autoscale?: number;
   out: string;
   apply?: boolean;
   format: OutputFormat;
+}
+
+/** `process, pid 123` or `docker, container NAME, GPUs 0,1`. */
+export function whereItRuns(record: DeploymentRecord): string {
+  const gpus = record.gpus.length > 0 ? `, GPUs ${record.gpus.join(',')}` : '';
+  if (record.container) return `${record.target}, container ${record.container.name}${gpus}`;
+  return `${record.target}, pid ${record.process?.pid}${gpus}`;
 }
 
 export function registerDeploy(program: Command, io: CliIo, exit: (code: ExitCode) => void): void {
@@ -38,12 +48,17 @@ export function registerDeploy(program: Command, io: CliIo, exit: (code: ExitCod
         DEPLOY_TARGETS,
       ),
     )
-    .option('--port <port>', "port for a process deployment (default: the manifest's)", (v) =>
+    .option('--port <port>', "process, docker: the port it answers on (default: the manifest's)", (v) =>
       Number.parseInt(v, 10),
     )
-    .option('--hardware <target>', 'kubernetes: hardware target of model.yml (default: the only one)')
-    .option('--image <ref>', 'kubernetes: image by digest, REGISTRY/MODEL@sha256:…')
-    .option('--build-record <file>', 'kubernetes: take the pushed image from this build record')
+    .option('--hardware <target>', 'docker, kubernetes: hardware target of model.yml (default: the only one)')
+    .option('--image <ref>', 'docker: any image; kubernetes: by digest, REGISTRY/MODEL@sha256:…')
+    .option('--build-record <file>', 'docker, kubernetes: take the (pushed) image from this build record')
+    .option(
+      '--registry <host/prefix>',
+      'docker: where `gantry build` tagged the image, when no --image or --build-record names it',
+      DEFAULT_REGISTRY,
+    )
     .option('--namespace <name>', "kubernetes: namespace (default: the environment's, else none)")
     .option('--autoscale <max>', 'kubernetes: add a HorizontalPodAutoscaler up to this many replicas', (v) =>
       Number.parseInt(v, 10),
@@ -84,15 +99,18 @@ export function registerDeploy(program: Command, io: CliIo, exit: (code: ExitCod
           environment: options.env,
           store,
           restServer: restServerCommand,
+          target,
           port: options.port,
+          image: options.image,
+          buildRecord: options.buildRecord && resolve(io.cwd, options.buildRecord),
+          registry: options.registry,
+          hardware: options.hardware,
           progress,
         }),
       );
       if (options.format === 'json') io.stdout(`${JSON.stringify(record, null, 2)}\n`);
       else
-        io.stdout(
-          `${record.model} ${record.version} is serving at ${record.url} (${record.target}, pid ${record.process?.pid})\n`,
-        );
+        io.stdout(`${record.model} ${record.version} is serving at ${record.url} (${whereItRuns(record)})\n`);
       exit(ExitCode.ok);
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DeploymentStore, stateDirectory } from '../../core/deploy/deployment-store.js';
-import { stopDeployment } from '../../core/deploy/process-deployment.js';
+import { stopDeployment } from '../../core/deploy/stop-deployment.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
 
 export function registerStop(program: Command, io: CliIo, exit: (code: ExitCode) => void): void {

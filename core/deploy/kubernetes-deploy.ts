@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { BuildRecord } from '../../schemas/build-record.js';
 import type { ModelManifest } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
+import { deployedTarget } from './hardware-target.js';
 import { kubernetesManifests } from './kubernetes-manifests.js';
+import { readBuildRecord } from './read-build-record.js';
 
 export interface KubernetesDeployRequest {
   manifest: ModelManifest;
@@ -36,15 +37,13 @@ async function pinnedImage(request: KubernetesDeployRequest): Promise<string> {
       'image_missing',
       'name the image: --image REGISTRY/MODEL@sha256:… or --build-record build.json',
     );
-  const record = BuildRecord.safeParse(JSON.parse(await readFile(request.buildRecord, 'utf8')));
-  if (!record.success)
-    throw new GantryError('build_record_malformed', `${request.buildRecord} is not a Gantry build record`);
-  if (!record.data.pinned)
+  const record = await readBuildRecord(request.buildRecord);
+  if (!record.pinned)
     throw new GantryError(
       'image_not_pushed',
       `${request.buildRecord}: the image was not pushed, so it has no digest to deploy; build with --push`,
     );
-  return record.data.pinned;
+  return record.pinned;
 }
 
 function kubectl(
@@ -69,17 +68,7 @@ export async function deployKubernetes(request: KubernetesDeployRequest): Promis
       'weights from a URL are not fetched on Kubernetes yet: mount them (weights.source: mounted, volume: a PVC)',
     );
   }
-  const target = request.hardware
-    ? manifest.targets.find((t) => t.name === request.hardware)
-    : manifest.targets.length === 1
-      ? manifest.targets[0]
-      : undefined;
-  if (!target) {
-    throw new GantryError(
-      'hardware_target',
-      `choose the hardware target with --hardware: ${manifest.targets.map((t) => t.name).join(', ')}`,
-    );
-  }
+  const target = deployedTarget(manifest, request.hardware);
   const objects = kubernetesManifests(manifest, target, {
     environment: request.environment,
     image: await pinnedImage(request),

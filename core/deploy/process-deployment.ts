@@ -7,7 +7,9 @@ import { GantryError } from '../errors.js';
 import { restServerManifest } from '../serve/rest-server-manifest.js';
 import type { DeploymentStore } from './deployment-store.js';
 import { freePort, portIsFree } from './free-port.js';
+import { stopProcess } from './process-control.js';
 import { type RestServer, serverCommand } from './server-command.js';
+import { stopServer } from './stop-deployment.js';
 import { tailFile } from './tail-file.js';
 import { waitForHealth } from './wait-for-health.js';
 
@@ -25,36 +27,9 @@ export interface ProcessDeployment {
   progress?: (detail: string) => void;
 }
 
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function lastLines(path: string): Promise<string> {
   const lines = await tailFile(path, 20);
   return lines.length === 0 ? '(the log is empty)' : lines.map((l) => `  | ${l}`).join('\n');
-}
-
-/**
- * Stops the process group of a deployment: SIGTERM, then SIGKILL after a grace period. The server was
- * started as a group leader, so whatever it spawned stops with it.
- */
-export async function stopProcess(pid: number, graceMs = 10_000): Promise<void> {
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, name);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (processAlive(pid)) signal('SIGKILL');
 }
 
 /** The port to serve on: asked for, else the manifest's, else (beside a running old version) any free one. */
@@ -154,20 +129,9 @@ export async function deployProcess(request: ProcessDeployment): Promise<Deploym
     healthy_at: new Date().toISOString(),
   };
   await store.write(record);
-  if (previous?.state === 'running' && previous.process) {
-    request.progress?.(`stopping ${previous.version} (pid ${previous.process.pid})`);
-    await stopProcess(previous.process.pid);
+  if (previous?.state === 'running') {
+    request.progress?.(`stopping ${previous.version}`);
+    await stopServer(previous, store);
   }
   return record;
-}
-
-/** Stops a deployment and records that it stopped. */
-export async function stopDeployment(
-  record: DeploymentRecord,
-  store: DeploymentStore,
-): Promise<DeploymentRecord> {
-  if (record.process && processAlive(record.process.pid)) await stopProcess(record.process.pid);
-  const stopped: DeploymentRecord = { ...record, state: 'stopped', stopped_at: new Date().toISOString() };
-  await store.write(stopped);
-  return stopped;
 }

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../core/deploy/free-port.js';
-import { processAlive } from '../../core/deploy/process-deployment.js';
+import { processAlive } from '../../core/deploy/process-control.js';
 import { DeploymentRecord } from '../../schemas/deployment-record.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -50,7 +50,8 @@ describe('gantry deploy --target process', () => {
     const root = tempDir();
     const env = { GANTRY_STATE_DIR: join(root, 'state') };
     const port = await freePort();
-    const cli = (...argv: string[]) => runCli(argv, { env, cwd: root });
+    const cli = (...argv: string[]) =>
+      runCli(argv[0] === 'deploy' ? [...argv, '--target', 'process'] : argv, { env, cwd: root });
 
     const first = await cli(
       'deploy',
@@ -59,9 +60,6 @@ describe('gantry deploy --target process', () => {
       'staging',
       '--format',
       'json',
-    );
-    expect(first.stderr).toMatch(
-      /note: (no container engine here|the docker target is not available in this version): serving as a local process/,
     );
     expect(first.code).toBe(0);
     const v1 = DeploymentRecord.parse(JSON.parse(first.stdout));
@@ -77,7 +75,7 @@ describe('gantry deploy --target process', () => {
 
     const status = await cli('status');
     expect(status.stdout).toMatch(
-      /staging\s+acme\/echo\s+1\.0\.0\s+process\s+http:\/\/127\.0\.0\.1:\d+\s+\d+\s+-\s+healthy/,
+      /staging\s+acme\/echo\s+1\.0\.0\s+process\s+http:\/\/127\.0\.0\.1:\d+\s+\d+\s+-\s+-\s+healthy/,
     );
     expect((await cli('logs', 'acme/echo')).stdout).toContain(`serving on port ${port}`);
 
@@ -127,7 +125,16 @@ describe('gantry deploy --target process', () => {
     const env = { GANTRY_STATE_DIR: join(root, 'state') };
     const port = await freePort();
     const deployed = await runCli(
-      ['deploy', modelFolder(root, '1.0.0', port), '--env', 'production', '--format', 'json'],
+      [
+        'deploy',
+        modelFolder(root, '1.0.0', port),
+        '--env',
+        'production',
+        '--target',
+        'process',
+        '--format',
+        'json',
+      ],
       { env },
     );
     const before = DeploymentRecord.parse(JSON.parse(deployed.stdout));
@@ -146,7 +153,10 @@ describe('gantry deploy --target process', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const run = await runCli(['deploy', modelFolder(root, '1.0.0', port), '--env', 'staging'], { env });
+      const run = await runCli(
+        ['deploy', modelFolder(root, '1.0.0', port), '--env', 'staging', '--target', 'process'],
+        { env },
+      );
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`port ${port} is in use by another program; stop it or pass --port`);
       expect((await runCli(['status'], { env })).stdout).toBe('nothing is deployed on this host\n');
@@ -159,7 +169,7 @@ describe('gantry deploy --target process', () => {
     const root = tempDir();
     const env = { GANTRY_STATE_DIR: join(root, 'state') };
     const dir = modelFolder(root, '1.0.0', 8000);
-    const unknownEnv = await runCli(['deploy', dir, '--env', 'prod'], { env });
+    const unknownEnv = await runCli(['deploy', dir, '--env', 'prod', '--target', 'process'], { env });
     expect(unknownEnv.code).toBe(2);
     expect(unknownEnv.stderr).toContain('no environment "prod"');
     expect(unknownEnv.stderr).toContain('it has: staging, production');
@@ -168,14 +178,14 @@ describe('gantry deploy --target process', () => {
       join(dir, 'model.yml'),
       'name: acme/llm\nversion: 1.0.0\ntask: llm\nserver: { type: vllm }\n',
     );
-    const vllm = await runCli(['deploy', dir, '--env', 'staging'], { env });
+    const vllm = await runCli(['deploy', dir, '--env', 'staging', '--target', 'process'], { env });
     expect(vllm.code).toBe(2);
     expect(vllm.stderr).toContain(
       'a vllm server runs from its own image; deploy it with --target docker or kubernetes',
     );
 
     writeFileSync(join(dir, 'model.yml'), 'name: acme/llm\nversion: one\n');
-    const invalid = await runCli(['deploy', dir, '--env', 'staging'], { env });
+    const invalid = await runCli(['deploy', dir, '--env', 'staging', '--target', 'process'], { env });
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/model\.yml:2:10: error: version: must be a semantic version/);
   });

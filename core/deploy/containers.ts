@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { DOCKER, runDocker } from '../build/docker.js';
+
+/** Whether a container exists and runs. */
+export async function containerRunning(name: string): Promise<boolean> {
+  const result = await runDocker(['inspect', '--format', '{{.State.Running}}', name], { timeoutMs: 15_000 });
+  return result.code === 0 && result.stdout.trim() === 'true';
+}
+
+/** Stops (SIGTERM, then SIGKILL after the grace period) and removes a container; gone already is fine. */
+export async function removeContainer(name: string, graceSeconds = 10): Promise<void> {
+  await runDocker(['stop', '--time', String(graceSeconds), name], { timeoutMs: (graceSeconds + 20) * 1000 });
+  await runDocker(['rm', '--force', name], { timeoutMs: 30_000 });
+}
+
+/** The last lines a container wrote (stdout and stderr). */
+export async function containerLogs(name: string, lines: number): Promise<string[]> {
+  const result = await runDocker(['logs', '--tail', String(lines), name], {
+    timeoutMs: 15_000,
+    keepLines: lines,
+  });
+  return result.tail;
+}
+
+/** Resolves with the container's exit code when it stops; cancel() stops watching. */
+export function containerExit(name: string): { exited: Promise<number | null>; cancel: () => void } {
+  const child = spawn(DOCKER, ['wait', name], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('close', (code) => {
+      if (code === 0) resolve(Number(out.trim()));
+    });
+  });
+  return { exited, cancel: () => child.kill() };
+}
