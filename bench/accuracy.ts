@@ -9,6 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { HttpTarget } from '../core/bench/http-target.js';
+import { requestBuilder } from '../core/bench/request-bodies.js';
 import { resolveProfile } from '../core/bench/resolve-profile.js';
 import { runBenchmark } from '../core/bench/run-benchmark.js';
 import type { BenchResults } from '../schemas/bench-results.js';
@@ -66,23 +68,26 @@ async function serverTiming(url: string): Promise<{ first_token_ms: Percentiles;
 }
 
 /**
- * The floor under any Node client: the same streamed request written by hand on one keep-alive socket,
- * TTFT taken at the first socket read that holds content. No HTTP library, no SSE parser, no recording.
+ * The floor under any Node client, taken in turn with Gantry's HTTP client so that both meet the same
+ * moment of a shared machine: the streamed request written by hand on a keep-alive socket, TTFT taken at
+ * the first socket read that holds content (no HTTP library, no SSE parser, no recording), then the same
+ * request through Gantry's client, and again.
  */
-async function rawSocketTtft(url: string, requests: number): Promise<number[]> {
+async function pairedFloor(url: string, pairs: number): Promise<{ raw: number[]; gantry: number[] }> {
   const { hostname, port } = new URL(url);
   const socket = connect({ host: hostname, port: Number(port), noDelay: true });
   await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  const body = JSON.stringify({
-    model: 'chat-llm',
-    messages: [{ role: 'user', content: 'how late is the first token' }],
-    max_tokens: TOKENS,
-    stream: true,
-  });
+  const prepared = requestBuilder(
+    'openai-chat',
+    { input_tokens: 16, output_tokens: TOKENS, spread: 0 },
+    0,
+    undefined,
+    'chat-llm',
+  )(0);
+  const body = prepared.body as string;
   const request = `POST /v1/chat/completions HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-  const times: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    await new Promise<void>((resolve) => {
+  const rawOnce = () =>
+    new Promise<number>((resolve) => {
       let first: number | undefined;
       let seen = '';
       const onData = (part: Buffer) => {
@@ -92,17 +97,26 @@ async function rawSocketTtft(url: string, requests: number): Promise<number[]> {
         // The chunked body ends with a zero-length chunk.
         if (seen.endsWith('\r\n0\r\n\r\n')) {
           socket.off('data', onData);
-          times.push(first! - sent);
-          resolve();
+          resolve(first! - sent);
         }
       };
       socket.on('data', onData);
       const sent = performance.now();
       socket.write(request);
     });
+  const target = new HttpTarget(url, '/v1/chat/completions', 1, new AbortController().signal);
+  const raw: number[] = [];
+  const gantry: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    raw.push(await rawOnce());
+    const exchange = await target.send(prepared, 10_000);
+    if (exchange.error || !exchange.contentTimes?.length)
+      throw new Error(`Gantry's client failed: ${JSON.stringify(exchange.error)}`);
+    gantry.push(exchange.contentTimes[0]! - exchange.sentAt);
   }
   socket.destroy();
-  return times;
+  await target.close();
+  return { raw, gantry };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -111,6 +125,8 @@ const server = await startChatLlm({ 'ttft-ms': TTFT_MS, 'tpot-ms': TPOT_MS, 'max
 const rows = [];
 let floor: Record<string, unknown> & {
   ttft_error_ms: { p50: number };
+  gantry_client_ttft_error_ms: { p50: number };
+  gantry_minus_raw_ms: { p50: number };
   kernel_and_node_socket_ms: { p50: number };
 };
 try {
@@ -147,17 +163,19 @@ try {
       },
     });
   }
-  await rawSocketTtft(server.url, 5);
+  await pairedFloor(server.url, 5);
   await serverTiming(server.url);
-  const raw = await rawSocketTtft(server.url, 30);
+  const paired = await pairedFloor(server.url, 30);
   const seen = await serverTiming(server.url);
   floor = {
     streams: 1,
-    requests: raw.length,
-    ttft_ms: { p50: median(raw) },
-    ttft_error_ms: { p50: median(raw) - TTFT_MS },
+    pairs: paired.raw.length,
+    ttft_ms: { p50: median(paired.raw) },
+    ttft_error_ms: { p50: median(paired.raw) - TTFT_MS },
+    gantry_client_ttft_error_ms: { p50: median(paired.gantry) - TTFT_MS },
+    gantry_minus_raw_ms: { p50: median(paired.gantry.map((t, i) => t - paired.raw[i]!)) },
     server_first_token_ms: { p50: seen.first_token_ms.p50 },
-    kernel_and_node_socket_ms: { p50: median(raw) - seen.first_token_ms.p50 },
+    kernel_and_node_socket_ms: { p50: median(paired.raw) - seen.first_token_ms.p50 },
   };
 } finally {
   await server.stop();
@@ -215,7 +233,7 @@ for (const r of rows)
     ].join(' '),
   );
 console.log(
-  `raw socket, 1 stream, no HTTP library: TTFT err p50 ${f(floor!.ttft_error_ms.p50, 0)} ms, of which kernel + Node's socket layer ${f(floor!.kernel_and_node_socket_ms.p50, 0)} ms (the rest is the server)`,
+  `raw socket and Gantry's client in turn, 1 stream, ${floor!.pairs} pairs: TTFT err p50 raw ${f(floor!.ttft_error_ms.p50, 0)} ms (of which kernel + Node's socket layer ${f(floor!.kernel_and_node_socket_ms.p50, 0)} ms, the rest is the server), Gantry ${f(floor!.gantry_client_ttft_error_ms.p50, 0)} ms, Gantry − raw per pair p50 ${f(floor!.gantry_minus_raw_ms.p50, 0)} ms`,
 );
 console.log('srv over = server: request headers in → first token written, minus the configured TTFT (p50)');
 console.log("srv late = server: each token's write past its deadline (scheduler wake-ups), p50 / p99");
