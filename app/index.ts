@@ -1,6 +1,8 @@
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { AppMetrics } from './metrics.js';
 import { publishResults } from './publish-results.js';
+import { rerunBenchmark } from './rerun-benchmark.js';
+import { slashCommand } from './slash-command.js';
 import { validateManifests } from './validate-manifests.js';
 
 /** Delivery ids this process handled; a redelivery of one is skipped before any API call. */
@@ -51,4 +53,6 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
     handle(validateManifests),
   );
   app.on('workflow_run.completed', handle(publishResults(app)));
+  app.on(['check_run.rerequested', 'check_run.requested_action'], handle(rerunBenchmark));
+  app.on('issue_comment.created', handle(slashCommand(app)));
 }

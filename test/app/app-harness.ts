@@ -66,6 +66,18 @@ export class AppHarness {
   async deliver(event: string, payload: unknown, id: string = randomUUID()): Promise<number> {
     return deliver(`${this.url}/`, event, payload, id);
   }
+
+  /**
+   * Delivers an event three times: twice with one delivery id (GitHub's redelivery) and once with a new
+   * one (the same event sent again). Returns the statuses the app answered with.
+   */
+  async deliverThrice(event: string, payload: unknown): Promise<number[]> {
+    const id = randomUUID();
+    const statuses = [];
+    for (const delivery of [id, id, randomUUID()])
+      statuses.push(await this.deliver(event, payload, delivery));
+    return statuses;
+  }
 }
 
 export async function deliver(

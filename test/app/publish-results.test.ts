@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../core/report/pr-comment.js';
 import { AppHarness } from './app-harness.js';
@@ -7,6 +6,8 @@ import { artifactZip, gateReport, workflowRunCompleted } from './results-fixture
 const REPO = 'Codertocat/Hello-World';
 const harness = new AppHarness();
 const simulator = harness.simulator;
+const deliverThrice = async (event: string, payload: unknown) =>
+  expect(await harness.deliverThrice(event, payload)).toEqual([200, 200, 200]);
 
 beforeAll(() => harness.start(), 30_000);
 afterAll(() => harness.stop());
@@ -14,13 +15,6 @@ afterAll(() => harness.stop());
 const gateRuns = (head: string) =>
   simulator.repository(REPO).checkRuns.filter((r) => r.head_sha === head && r.name === 'gantry/gate');
 const commentsOn = (pull: number) => simulator.repository(REPO).comments.filter((c) => c.issue === pull);
-
-/** Each delivery three times: twice the same delivery id (a redelivery), once a new one (a repeat). */
-async function deliverThrice(event: string, payload: unknown): Promise<void> {
-  const id = randomUUID();
-  for (const delivery of [id, id, randomUUID()])
-    expect(await harness.deliver(event, payload, delivery)).toBe(200);
-}
 
 describe('results of a workflow run', () => {
   it('become one gantry/gate check run and one PR comment, however often the event arrives', async () => {

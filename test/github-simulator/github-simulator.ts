@@ -460,6 +460,20 @@ export class GitHubSimulator {
       repo.branches.set(branch, b.sha);
       return { status: 201, body: gitRef(full, b.ref, b.sha) };
     },
+    'PATCH /repos/{owner}/{repo}/git/refs/{ref}': (p, _, body) => {
+      const full = `${p.owner}/${p.repo}`;
+      const repo = this.repository(full);
+      const b = body as { sha: string; force?: boolean };
+      const branch = /^heads\/(.+)$/.exec(p.ref!)?.[1];
+      const at = branch ? repo.branches.get(branch) : undefined;
+      if (!branch || !at || !repo.commitInfo.has(b.sha))
+        return { status: 422, body: { message: 'Reference does not exist', documentation_url: '' } };
+      const fastForward = repo.commitInfo.get(b.sha)!.parents.includes(at);
+      if (!fastForward && !b.force)
+        return { status: 422, body: { message: 'Update is not a fast forward', documentation_url: '' } };
+      repo.branches.set(branch, b.sha);
+      return { status: 200, body: gitRef(full, `refs/${p.ref}`, b.sha) };
+    },
     'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': (p, query) => {
       const full = `${p.owner}/${p.repo}`;
       const perPage = Number(query.get('per_page') ?? 30);

@@ -1,0 +1,127 @@
+import type { Context, Probot } from 'probot';
+import {
+  type Authorization,
+  authorizeCommand,
+  type PermissionLookup,
+} from '../core/commands/authorize-command.js';
+import { type ParsedCommand, parseCommand, type SlashCommand } from '../core/commands/parse-command.js';
+import { GantryError } from '../core/errors.js';
+import { botLogin } from './bot-login.js';
+import { dispatchBenchmark } from './dispatch-benchmark.js';
+import { loadConfig } from './load-config.js';
+import { openPromotion } from './open-promotion.js';
+
+type CommentContext = Context<'issue_comment.created'>;
+type Reaction = '+1' | '-1' | 'confused';
+
+/** The commenter's access as GitHub answers it; a failed lookup is kept as the reason, never as access. */
+async function permissionOf(context: CommentContext, username: string): Promise<PermissionLookup> {
+  try {
+    const { data } = await context.octokit.rest.repos.getCollaboratorPermissionLevel({
+      ...context.repo(),
+      username,
+    });
+    return { role_name: data.role_name, permission: data.permission };
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    return { error: status === 404 ? 'not a collaborator' : `GitHub answered ${status ?? 'nothing'}` };
+  }
+}
+
+async function runCommand(
+  context: CommentContext,
+  actor: string,
+  command: SlashCommand,
+  pull: { ref: string; sha: string },
+  config: NonNullable<Awaited<ReturnType<typeof loadConfig>>>,
+): Promise<{ ok: true; reply?: string } | { ok: false; reason: string }> {
+  switch (command.kind) {
+    case 'benchmark':
+    case 'gate-rerun':
+      return dispatchBenchmark(context, config, {
+        branch: pull.ref,
+        headSha: pull.sha,
+        inputs: command.kind === 'benchmark' && command.profile ? { profile: command.profile } : {},
+      });
+    default:
+      try {
+        const opened = await openPromotion(context, command, {
+          actor,
+          note: `asked for in ${context.payload.comment.html_url}`,
+        });
+        return {
+          ok: true,
+          reply: `${opened.existing ? 'The promotion pull request is already open' : 'Opened the promotion pull request'}: #${opened.number}. It takes effect when an authorised reviewer approves it and it is merged.`,
+        };
+      } catch (error) {
+        if (error instanceof GantryError) return { ok: false, reason: error.message };
+        throw error;
+      }
+  }
+}
+
+/**
+ * Slash commands in pull-request comments. The commenter's permission is checked through the API; the
+ * answer is a reaction (+1 done, -1 refused, confused not understood or not possible) and, unless done
+ * silently, a short reply. The app's reaction marks a comment as answered: a redelivered or repeated event
+ * for it changes nothing.
+ */
+export function slashCommand(app: Probot) {
+  return async (context: CommentContext): Promise<void> => {
+    const { comment, issue } = context.payload;
+    const author = comment.user?.login;
+    if (!issue.pull_request || !author || comment.user?.type === 'Bot') return;
+    const parsed: ParsedCommand | undefined = parseCommand(comment.body ?? '');
+    if (!parsed) return;
+    const { owner, repo } = context.repo();
+    const bot = await botLogin(app);
+    const { data: reactions } = await context.octokit.rest.reactions.listForIssueComment({
+      owner,
+      repo,
+      comment_id: comment.id,
+    });
+    if (reactions.some((r) => r.user?.login === bot)) return;
+
+    const answer = async (reaction: Reaction, reply?: string) => {
+      if (reply)
+        await context.octokit.rest.issues.createComment({
+          owner,
+          repo,
+          issue_number: issue.number,
+          body: `@${author} ${reply}`,
+        });
+      await context.octokit.rest.reactions.createForIssueComment({
+        owner,
+        repo,
+        comment_id: comment.id,
+        content: reaction,
+      });
+    };
+    const { data: pull } = await context.octokit.rest.pulls.get({ owner, repo, pull_number: issue.number });
+    const config = await loadConfig(context, pull.head.sha);
+    if (!config)
+      return answer(
+        'confused',
+        'Gantry cannot act: `.github/gantry.yml` is invalid (see the gantry/config check).',
+      );
+    if (!config.commands) return;
+    if (parsed.kind === 'invalid')
+      return answer('confused', `\`/${parsed.command}\` not understood: ${parsed.message}.`);
+    const authorization: Authorization = authorizeCommand(
+      parsed,
+      await permissionOf(context, author),
+      config.permissions,
+    );
+    if (!authorization.allowed)
+      return answer('-1', `\`${comment.body?.trim().split('\n')[0]}\` refused: ${authorization.reason}.`);
+    const outcome = await runCommand(
+      context,
+      author,
+      parsed,
+      { ref: pull.head.ref, sha: pull.head.sha },
+      config,
+    );
+    if (!outcome.ok) return answer('confused', `not done: ${outcome.reason}.`);
+    return answer('+1', outcome.reply);
+  };
+}

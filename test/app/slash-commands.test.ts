@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { AppHarness, example, INSTALLATION } from './app-harness.js';
+
+const REPO = 'Codertocat/Hello-World';
+const harness = new AppHarness();
+const simulator = harness.simulator;
+const state = () => simulator.repository(REPO);
+
+const PRODUCTION = `models:
+  acme/chat:
+    version: 1.2.0
+    history:
+      - { seq: 1, model: acme/chat, environment: production, from: null, to: 1.1.0, reason: promote, actor: maria, time: "2026-11-01T10:00:00.000Z" }
+      - { seq: 2, model: acme/chat, environment: production, from: 1.1.0, to: 1.2.0, reason: promote, actor: maria, time: "2026-11-10T10:00:00.000Z" }
+`;
+
+let head: string;
+let nextComment = 5000;
+
+beforeAll(async () => {
+  await harness.start();
+  state().defaultBranch = 'master';
+  simulator.commit(
+    REPO,
+    { 'README.md': '# models', '.gantry/environments/production.yml': PRODUCTION },
+    { branch: 'master' },
+  );
+  head = simulator.commit(REPO, { 'models/chat/model.yml': 'name: acme/chat\n' });
+  simulator.pullRequest(REPO, 1, head, ['models/chat/model.yml'], { ref: 'faster-decoding' });
+  simulator.pullRequest(REPO, 2, head, ['models/chat/model.yml'], {
+    ref: 'from-a-fork',
+    headRepo: 'someone/Hello-World',
+  });
+  state().workflows.add('gantry-benchmark.yml');
+  for (const [login, role] of [
+    ['alice', 'write'],
+    ['maria', 'maintain'],
+    ['tim', 'triage'],
+  ])
+    state().collaborators.set(login!, role!);
+}, 30_000);
+
+afterAll(() => harness.stop());
+
+beforeEach(() => {
+  expect(simulator.violations).toEqual([]);
+});
+
+/** GitHub's example `issue_comment.created`, as `login` commenting `body` on pull request `number`. */
+function commented(body: string, login: string, number = 1) {
+  const payload = example('issue_comment', 'created');
+  const issue = payload.issue as Record<string, unknown>;
+  const comment = payload.comment as Record<string, unknown>;
+  const id = nextComment++;
+  return {
+    ...payload,
+    installation: INSTALLATION,
+    issue: {
+      ...issue,
+      number,
+      pull_request: {
+        url: `https://api.github.com/repos/${REPO}/pulls/${number}`,
+        html_url: `https://github.com/${REPO}/pull/${number}`,
+        diff_url: `https://github.com/${REPO}/pull/${number}.diff`,
+        patch_url: `https://github.com/${REPO}/pull/${number}.patch`,
+      },
+    },
+    comment: {
+      ...comment,
+      id,
+      body,
+      html_url: `https://github.com/${REPO}/pull/${number}#issuecomment-${id}`,
+      user: { ...(comment.user as object), login, type: 'User' },
+    },
+  };
+}
+
+/** Delivers a comment three times (twice as one delivery, once as a new one); returns its id. */
+async function comment(body: string, login: string, number = 1): Promise<number> {
+  const payload = commented(body, login, number);
+  expect(await harness.deliverThrice('issue_comment', payload)).toEqual([200, 200, 200]);
+  return payload.comment.id;
+}
+
+const reactionsTo = (id: number) =>
+  state()
+    .reactions.filter((r) => r.comment === id)
+    .map((r) => r.content);
+const replies = () => state().comments.map((c) => c.body);
+
+describe('slash commands', () => {
+  it('/benchmark PROFILE by a writer dispatches the workflow once on the pull request branch', async () => {
+    const id = await comment('Looks slow.\n/benchmark chat', 'alice');
+    expect(state().dispatches).toEqual([
+      { workflow: 'gantry-benchmark.yml', ref: 'faster-decoding', inputs: { profile: 'chat' } },
+    ]);
+    expect(reactionsTo(id)).toEqual(['+1']);
+    expect(replies()).toEqual([]);
+    const rerun = await comment('/gate rerun', 'maria');
+    expect(state().dispatches.at(-1)).toEqual({
+      workflow: 'gantry-benchmark.yml',
+      ref: 'faster-decoding',
+      inputs: {},
+    });
+    expect(state().dispatches).toHaveLength(2);
+    expect(reactionsTo(rerun)).toEqual(['+1']);
+  });
+
+  it('refuses a commenter without the role, or whose permission cannot be checked', async () => {
+    const before = state().dispatches.length;
+    const triager = await comment('/benchmark', 'tim');
+    expect(reactionsTo(triager)).toEqual(['-1']);
+    expect(replies().at(-1)).toBe(
+      '@tim `/benchmark` refused: it needs the write role or above, and you have triage.',
+    );
+    const stranger = await comment('/benchmark', 'mallory');
+    expect(reactionsTo(stranger)).toEqual(['-1']);
+    expect(replies().at(-1)).toContain('could not be checked (not a collaborator)');
+    simulator.fail('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', 502, 1);
+    const failed = await comment('/promote acme/chat@1.3.0 production', 'maria');
+    expect(reactionsTo(failed)).toEqual(['-1']);
+    expect(replies().at(-1)).toContain('could not be checked (GitHub answered 502)');
+    const writer = await comment('/promote acme/chat@1.3.0 production', 'alice');
+    expect(replies().at(-1)).toBe(
+      '@alice `/promote acme/chat@1.3.0 production` refused: it needs the maintain role or above, and you have write.',
+    );
+    expect(reactionsTo(writer)).toEqual(['-1']);
+    expect(state().dispatches).toHaveLength(before);
+    expect(replies()).toHaveLength(4);
+  });
+
+  it('/promote by a maintainer opens one promotion pull request changing the environment file', async () => {
+    const id = await comment('/promote acme/chat@1.3.0 production', 'maria');
+    const pulls = [...state().pulls.values()].filter((p) => p.head.ref.startsWith('gantry/'));
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({
+      title: 'Promote acme/chat to 1.3.0 in production',
+      head: { ref: 'gantry/promote/production/acme-chat-1.3.0' },
+      base: { ref: 'master' },
+    });
+    const file = parse(state().commits.get(pulls[0]!.head.sha)!.get('.gantry/environments/production.yml')!);
+    expect(file.models['acme/chat'].version).toBe('1.3.0');
+    expect(file.models['acme/chat'].history.at(-1)).toMatchObject({
+      seq: 3,
+      from: '1.2.0',
+      to: '1.3.0',
+      actor: 'maria',
+    });
+    expect(reactionsTo(id)).toEqual(['+1']);
+    expect(replies().at(-1)).toContain(`Opened the promotion pull request: #${pulls[0]!.number}`);
+
+    // The same request in a new comment points at the pull request already open.
+    await comment('/promote acme/chat@1.3.0 production', 'maria');
+    expect([...state().pulls.values()].filter((p) => p.head.ref.startsWith('gantry/'))).toHaveLength(1);
+    expect(replies().at(-1)).toContain(`already open: #${pulls[0]!.number}`);
+  });
+
+  it('/rollback opens the pull request back to the version the environment ran before', async () => {
+    const id = await comment('/rollback acme/chat production', 'maria');
+    const pull = [...state().pulls.values()].find((p) => p.head.ref.startsWith('gantry/rollback/'))!;
+    expect(pull.title).toBe('Roll back acme/chat to 1.1.0 in production');
+    const file = parse(state().commits.get(pull.head.sha)!.get('.gantry/environments/production.yml')!);
+    expect(file.models['acme/chat'].history.at(-1)).toMatchObject({
+      from: '1.2.0',
+      to: '1.1.0',
+      reason: 'rollback',
+    });
+    expect(reactionsTo(id)).toEqual(['+1']);
+    const nothing = await comment('/rollback acme/asr production', 'maria');
+    expect(reactionsTo(nothing)).toEqual(['confused']);
+    expect(replies().at(-1)).toContain('acme/asr in production was never promoted');
+  });
+
+  it('answers what it cannot do, and ignores what is not a command or not on a pull request', async () => {
+    const wrong = await comment('/gate please', 'alice');
+    expect(reactionsTo(wrong)).toEqual(['confused']);
+    expect(replies().at(-1)).toBe(
+      '@alice `/gate` not understood: the gate command is "rerun"; usage: `/gate rerun`.',
+    );
+    const before = state().dispatches.length;
+    const fork = await comment('/benchmark', 'alice', 2);
+    expect(reactionsTo(fork)).toEqual(['confused']);
+    expect(replies().at(-1)).toContain('pull requests from forks do not run');
+    expect(state().dispatches).toHaveLength(before);
+
+    const count = replies().length;
+    const quoted = await comment('> /benchmark\n```\n/benchmark\n```\nthanks', 'alice');
+    const onIssue = commented('/benchmark', 'alice');
+    delete (onIssue.issue as { pull_request?: unknown }).pull_request;
+    expect(await harness.deliver('issue_comment', onIssue)).toBe(200);
+    expect(reactionsTo(quoted)).toEqual([]);
+    expect(reactionsTo(onIssue.comment.id)).toEqual([]);
+    expect(replies()).toHaveLength(count);
+    expect(simulator.violations).toEqual([]);
+  });
+});
