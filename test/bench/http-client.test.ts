@@ -1,7 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Exchange, HttpTarget, type PreparedRequest } from '../../core/bench/http-target.js';
 import { ResponseParser } from '../../core/bench/http1-response-parser.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** Feeds `bytes` to a parser in reads of `size` bytes; what it saw. */
 function parse(bytes: string, size: number) {
@@ -269,5 +274,42 @@ describe("Gantry's HTTP client against misbehaving servers (real sockets)", () =
     expect(first.error?.kind).toBe('aborted');
     expect(second.error?.kind).toBe('aborted');
     expect((await client.send(json({}), 1000)).error?.kind).toBe('aborted');
+  });
+
+  it('speaks TLS to https endpoints, and names a certificate it cannot trust', async () => {
+    const dir = tempDir();
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = createHttpsServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_request, response) => response.end('{}'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as { port: number };
+    const client = new HttpTarget(`https://localhost:${port}`, '/', 1, new AbortController().signal);
+    cleanup.push(() => client.close());
+    const result = await client.send(json({}), 5000);
+    expect(result.error).toEqual({
+      kind: 'connection',
+      message: 'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate',
+    });
   });
 });
