@@ -41,7 +41,7 @@ export class SseParser {
     if (this.malformed !== undefined || this.done) return;
     const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
-    this.keys = [NOT_SEARCHED, NOT_SEARCHED, NOT_SEARCHED, NOT_SEARCHED];
+    this.keys.fill(NOT_SEARCHED);
     let start = 0;
     for (;;) {
       let end = buf.indexOf(this.boundary, start);
@@ -66,7 +66,7 @@ export class SseParser {
    * for once per occurrence, not once per event: a read of many token events costs a boundary search
    * and a content search per event, and one search each for the rare keys (usage, error).
    */
-  private keys: number[] = [];
+  private readonly keys: number[] = [NOT_SEARCHED, NOT_SEARCHED, NOT_SEARCHED, NOT_SEARCHED];
 
   private next(buf: Buffer, key: number, from: number): number {
     const known = this.keys[key]!;
@@ -105,10 +105,11 @@ export class SseParser {
       this.malformed = `an event is not JSON: ${buf.toString('utf8', at, Math.min(end, at + 80))}`;
       return;
     }
-    if (this.hasNonEmpty(buf, CONTENT_KEY, at, end) || this.hasNonEmpty(buf, TEXT_KEY, at, end))
-      this.contentTimes.push(now);
+    const content = this.hasNonEmpty(buf, CONTENT_KEY, at, end) || this.hasNonEmpty(buf, TEXT_KEY, at, end);
+    if (content) this.contentTimes.push(now);
     const usage = this.next(buf, USAGE_KEY, at);
-    const error = this.next(buf, ERROR_KEY, at);
+    // An error event carries no content: a token's event is not searched for one.
+    const error = content ? NONE : this.next(buf, ERROR_KEY, at);
     if ((usage >= 0 && usage < end) || (error >= 0 && error < end))
       this.parseFull(buf.toString('utf8', at, last + 1));
   }
