@@ -133,6 +133,42 @@ describe('workflow templates', () => {
     },
   );
 
+  it.each(templates)(
+    "%s calls Gantry's actions with inputs they declare and reads outputs they write",
+    (file) => {
+      const workflow = parse(readFileSync(join(folder, file), 'utf8')) as {
+        jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, unknown> }[] }>;
+      };
+      const problems: string[] = [];
+      for (const [job, { steps }] of Object.entries(workflow.jobs)) {
+        const outputsOf = new Map<string, string[]>();
+        for (const step of steps) {
+          const action = /^gantry-ml\/gantry(?:\/actions\/([\w-]+))?@/.exec(step.uses ?? '');
+          if (!action) continue;
+          const metadata = parse(
+            readFileSync(action[1] ? join('actions', action[1], 'action.yml') : 'action.yml', 'utf8'),
+          ) as {
+            inputs: Record<string, { required?: boolean; default?: string }>;
+            outputs: Record<string, unknown>;
+          };
+          for (const input of Object.keys(step.with ?? {}))
+            if (!(input in metadata.inputs)) problems.push(`${job}: ${step.uses} has no input ${input}`);
+          for (const [input, spec] of Object.entries(metadata.inputs))
+            if (spec.required && !(input in (step.with ?? {})))
+              problems.push(`${job}: ${step.uses} needs ${input}`);
+          if (step.id) outputsOf.set(step.id, Object.keys(metadata.outputs ?? {}));
+        }
+        const text = stringify(workflow.jobs[job]);
+        for (const [, id, output] of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+          const declared = outputsOf.get(id!);
+          if (declared && !declared.includes(output!))
+            problems.push(`${job}: step ${id} has no output ${output}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    },
+  );
+
   it.each(templates)('%s never runs fork code on a self-hosted runner', (file) => {
     expect(checkForkSafety(readFileSync(join(folder, file), 'utf8'))).toEqual([]);
   });
