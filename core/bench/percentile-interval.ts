@@ -13,12 +13,24 @@ export function percentileRanks(
   const alpha = (1 - confidence) / 2;
   const cdf = binomialCdf(n, p);
   // low: the largest l with P(B < l) = cdf(l − 1) ≤ alpha.
-  let low = 0;
-  while (low < n && cdf(low) <= alpha) low++;
+  const low = firstTrue(0, n - 1, (k) => cdf(k) > alpha);
   // high: the smallest u with P(B ≥ u) = 1 − cdf(u − 1) ≤ alpha.
-  let high = n + 1;
-  while (high > 1 && 1 - cdf(high - 2) <= alpha) high--;
+  const beyond = firstTrue(2, n + 1, (h) => 1 - cdf(h - 2) <= alpha);
+  const high = beyond > n + 1 ? n + 1 : beyond - 1;
   return { low: low >= 1 ? low : undefined, high: high <= n ? high : undefined };
+}
+
+/** The smallest x in [from, to] where a predicate that turns true once (and stays) holds; to + 1 if none. */
+function firstTrue(from: number, to: number, holds: (x: number) => boolean): number {
+  let low = from;
+  let high = to + 1;
+  // Bisection: a run of a million samples needs twenty evaluations, not a million.
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (holds(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 /** P(B ≤ k) for B ~ Bin(n, p); exact for small variance, normal (with continuity correction) above. */
