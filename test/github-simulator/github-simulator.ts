@@ -89,10 +89,17 @@ export interface Repository {
 interface Reply {
   status: number;
   body?: unknown;
+  /** A body sent as it is, not as JSON (raw media types); not checked against a JSON schema. */
+  raw?: string;
   headers?: Record<string, string>;
 }
 
-type Handler = (params: Record<string, string>, query: URLSearchParams, body: unknown) => Reply;
+type Handler = (
+  params: Record<string, string>,
+  query: URLSearchParams,
+  body: unknown,
+  accept: string,
+) => Reply;
 
 const sha = (text: string) => createHash('sha1').update(text).digest('hex');
 
@@ -363,12 +370,19 @@ export class GitHubSimulator {
       const url = `https://api.github.com/repos/${p.owner}/${p.repo}/git/trees/${p.tree_sha}`;
       return { status: 200, body: { sha: p.tree_sha, url, truncated: false, tree } };
     },
-    'GET /repos/{owner}/{repo}/contents/{path}': (p, query) => {
+    'GET /repos/{owner}/{repo}/contents/{path}': (p, query, _, accept) => {
       const full = `${p.owner}/${p.repo}`;
       const repo = this.repository(full);
       const ref = query.get('ref') ?? repo.defaultBranch;
       const text = repo.commits.get(repo.branches.get(ref) ?? ref)?.get(p.path!);
       if (text === undefined) return NOT_FOUND();
+      // The raw media type (Probot's config loader asks for it) answers with the file itself.
+      if (/application\/vnd\.github(\.v3)?\.raw/.test(accept))
+        return {
+          status: 200,
+          raw: text,
+          headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' },
+        };
       const url = `https://api.github.com/repos/${full}/contents/${p.path}`;
       return {
         status: 200,
@@ -646,9 +660,10 @@ export class GitHubSimulator {
     let text = '';
     for await (const chunk of request) text += chunk;
     const body = text ? (JSON.parse(text) as unknown) : undefined;
-    const reply = ({ status, body: payload, headers = {} }: Reply) => {
+    const reply = ({ status, body: payload, raw, headers = {} }: Reply) => {
       this.calls.push({ method: request.method!, path: url.pathname, status });
-      if (payload === undefined) response.writeHead(status, headers).end();
+      if (raw !== undefined) response.writeHead(status, headers).end(raw);
+      else if (payload === undefined) response.writeHead(status, headers).end();
       else
         response
           .writeHead(status, { 'content-type': 'application/json', ...headers })
@@ -685,8 +700,9 @@ export class GitHubSimulator {
       this.violations.push(`${request.method} ${operation.template}: not simulated`);
       return reply({ status: 501, body: { message: 'not simulated' } });
     }
-    const result = handler(params, url.searchParams, body);
-    const wrong = this.api.responseProblems(operation, result.status, result.body);
+    const result = handler(params, url.searchParams, body, String(request.headers.accept ?? ''));
+    const wrong =
+      result.raw === undefined ? this.api.responseProblems(operation, result.status, result.body) : [];
     if (wrong.length > 0)
       this.violations.push(
         `${request.method} ${operation.template} -> ${result.status}: ${wrong.join('; ')}`,

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppHarness } from './app-harness.js';
+import { artifactZip, gateReport, workflowRunCompleted } from './results-fixtures.js';
+
+const REPO = 'Codertocat/Hello-World';
+const harness = new AppHarness();
+const simulator = harness.simulator;
+const state = () => simulator.repository(REPO);
+const deliverThrice = async (event: string, payload: unknown) =>
+  expect(await harness.deliverThrice(event, payload)).toEqual([200, 200, 200]);
+
+beforeAll(() => harness.start(), 30_000);
+afterAll(() => harness.stop());
+
+/** A run on a new pull request with a passing gate report; returns the head commit. */
+function runWithResults(run: number, pull: number, artifact = 'gantry-results'): string {
+  const head = simulator.commit(REPO, { 'model.yml': `name: acme/chat\n# ${run}\n` });
+  simulator.pullRequest(REPO, pull, head, ['model.yml']);
+  simulator.artifact(REPO, run, artifact, artifactZip({ 'gate-report.json': gateReport('pass') }));
+  return head;
+}
+
+describe('.github/gantry.yml', () => {
+  it('is read from the default branch: its artifact name and comment switch are followed', async () => {
+    simulator.commit(
+      REPO,
+      { '.github/gantry.yml': 'artifact: model-results\ncomment: false\n' },
+      { branch: 'main' },
+    );
+    const ignored = runWithResults(301, 11);
+    await deliverThrice('workflow_run', workflowRunCompleted(301, ignored, [11]));
+    expect(state().checkRuns.filter((r) => r.head_sha === ignored)).toHaveLength(0);
+
+    const head = runWithResults(302, 12, 'model-results');
+    await deliverThrice('workflow_run', workflowRunCompleted(302, head, [12]));
+    expect(state().checkRuns.filter((r) => r.head_sha === head)).toMatchObject([
+      { name: 'gantry/gate', conclusion: 'success' },
+    ]);
+    expect(state().comments.filter((c) => c.issue === 12)).toHaveLength(0);
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('when invalid, is reported once as a failing gantry/config check at the place to fix, and nothing else is done', async () => {
+    simulator.commit(
+      REPO,
+      { '.github/gantry.yml': '# Gantry\nworkflow: bench\ncomment: yes\npermissions:\n  promote: write\n' },
+      { branch: 'main' },
+    );
+    const head = runWithResults(303, 13);
+    await deliverThrice('workflow_run', workflowRunCompleted(303, head, [13]));
+    const runs = state().checkRuns.filter((r) => r.head_sha === head);
+    expect(runs.map((r) => [r.name, r.conclusion])).toEqual([['gantry/config', 'failure']]);
+    expect(runs[0]!.output.title).toBe('3 problems in .github/gantry.yml');
+    expect(runs[0]!.annotations).toEqual([
+      expect.objectContaining({
+        path: '.github/gantry.yml',
+        start_line: 2,
+        start_column: 11,
+        message:
+          'workflow: a workflow file name in .github/workflows, like gantry-benchmark.yml, got "bench"',
+      }),
+      expect.objectContaining({ start_line: 3, message: 'comment: expected true or false, got "yes"' }),
+      expect.objectContaining({
+        start_line: 5,
+        message: 'permissions.promote: expected one of maintain, admin, got "write"',
+      }),
+    ]);
+    expect(state().comments.filter((c) => c.issue === 13)).toHaveLength(0);
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('that is not YAML is reported too', async () => {
+    simulator.commit(REPO, { '.github/gantry.yml': 'workflow: [unclosed\n' }, { branch: 'main' });
+    const head = runWithResults(304, 14);
+    await deliverThrice('workflow_run', workflowRunCompleted(304, head, [14]));
+    const runs = state().checkRuns.filter((r) => r.head_sha === head);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ name: 'gantry/config', conclusion: 'failure' });
+    expect(runs[0]!.output.summary).toContain('not valid YAML');
+    expect(simulator.violations).toEqual([]);
+  });
+});
