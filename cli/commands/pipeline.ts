@@ -1,11 +1,13 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DeploymentStore, stateDirectory } from '../../core/deploy/deployment-store.js';
 import { restServerCommand } from '../../core/deploy/rest-server-command.js';
 import { GantryError } from '../../core/errors.js';
+import { git } from '../../core/git-plumbing.js';
 import { findManifests } from '../../core/manifest/find-manifests.js';
 import { runPipeline } from '../../core/pipeline/run-pipeline.js';
 import { RunStore } from '../../core/pipeline/run-store.js';
+import { localRegistry } from '../../core/registry/local-registry.js';
 import { type CliIo, ExitCode as Exit, type ExitCode, verdictExitCode } from '../cli-io.js';
 import { containerEngines } from '../container-engines.js';
 import { formatVerdict } from '../format-verdict.js';
@@ -19,6 +21,7 @@ interface PipelineOptions {
   suite?: string[];
   runs: string;
   keep?: boolean;
+  record: boolean;
 }
 
 const ms = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(1));
@@ -35,10 +38,13 @@ export function registerPipeline(program: Command, io: CliIo, exit: (code: ExitC
     .option('--suite <names...>', 'evaluation suites to run (default: all)')
     .option('--runs <dir>', 'where results of each run are kept', '.gantry/runs')
     .option('--keep', 'leave the deployment running afterwards')
+    .option('--no-record', 'do not record the version in the registry of the model’s git repository')
     .action(async (modelDir: string, options: PipelineOptions) => {
       const [manifestPath] = await findManifests([modelDir], io.cwd);
       if (!manifestPath) throw new GantryError('manifest_not_found', `no model.yml in ${modelDir}`);
       const tasks = new TaskList(io);
+      const top = await git(dirname(resolve(manifestPath)), ['rev-parse', '--show-toplevel']);
+      const repoDir = top.code === 0 ? top.stdout.trim() : undefined;
       const outcome = await runPipeline({
         manifestPath: resolve(manifestPath),
         environment: options.env,
@@ -55,6 +61,14 @@ export function registerPipeline(program: Command, io: CliIo, exit: (code: ExitC
         env: io.env,
         cwd: io.cwd,
         keepRunning: options.keep,
+        registry:
+          options.record && repoDir
+            ? {
+                registry: localRegistry(repoDir),
+                repoDir,
+                actor: io.env.GITHUB_ACTOR ?? io.env.USER ?? 'unknown',
+              }
+            : undefined,
       });
       io.stdout(`\n${outcome.manifest.name} ${outcome.manifest.version}\n\n`);
       if (outcome.bench.length > 0) {
@@ -82,12 +96,17 @@ export function registerPipeline(program: Command, io: CliIo, exit: (code: ExitC
         io.stdout(`${e.suite}: ${metrics.join(', ')}\n`);
       }
       io.stdout(`\nresults: ${displayPath(io.cwd, outcome.runDir)}\n`);
+      if (outcome.recorded)
+        io.stdout(
+          `recorded: ${outcome.recorded.model}@${outcome.recorded.version} in the registry (gantry registry show ${outcome.recorded.model}@${outcome.recorded.version})\n`,
+        );
       if (!outcome.verdict) {
         io.stdout('gate: no earlier run to compare with yet; run the pipeline again after a change.\n');
         exit(Exit.ok);
         return;
       }
-      io.stdout(`\nagainst ${outcome.baseline!.version} (${displayPath(io.cwd, outcome.baseline!.dir)}):\n`);
+      const { version, source, dir } = outcome.baseline!;
+      io.stdout(`\nagainst ${version} (${dir ? displayPath(io.cwd, dir) : source}):\n`);
       io.stdout(formatVerdict(outcome.verdict, io.isTTY));
       if (outcome.report)
         io.stdout(

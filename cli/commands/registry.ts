@@ -1,13 +1,11 @@
 import { relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { GitAuditLog } from '../../core/audit/git-audit-log.js';
 import { GantryError } from '../../core/errors.js';
 import { git } from '../../core/git-plumbing.js';
 import { findManifests } from '../../core/manifest/find-manifests.js';
 import { loadValidManifest } from '../../core/manifest/load-manifest.js';
 import { RunStore } from '../../core/pipeline/run-store.js';
-import { AuditedRegistry } from '../../core/registry/audited-registry.js';
-import { GitRegistry } from '../../core/registry/git-registry.js';
+import { localRegistry } from '../../core/registry/local-registry.js';
 import type { EnvironmentChange, ModelRegistry } from '../../core/registry/model-registry.js';
 import { readRunRecords } from '../../core/registry/run-records.js';
 import {
@@ -155,11 +153,7 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
     )
     .addHelpText('after', HELP);
   const root = (options: Common) => repositoryRoot(resolve(io.cwd, options.repo ?? '.'));
-  const open = async (options: Common): Promise<ModelRegistry> => {
-    const dir = await root(options);
-    const audit = new GitAuditLog(dir);
-    return new AuditedRegistry(new GitRegistry(dir), (draft) => audit.append(draft));
-  };
+  const open = async (options: Common): Promise<ModelRegistry> => localRegistry(await root(options));
   const repoOption = () =>
     new Option('--repo <dir>', 'repository holding the registry (default: the one here)');
   const actorOption = () =>

@@ -5,6 +5,8 @@ import type { DeploymentRecord } from '../../schemas/deployment-record.js';
 import type { EvalResults } from '../../schemas/eval-results.js';
 import type { GateVerdict } from '../../schemas/gate-verdict.js';
 import type { ModelManifest } from '../../schemas/model-manifest.js';
+import type { ModelVersion } from '../../schemas/model-version.js';
+import type { Results } from '../../schemas/results.js';
 import { readDataset as readBenchDataset } from '../bench/read-dataset.js';
 import { runBenchmark } from '../bench/run-benchmark.js';
 import { deployModel } from '../deploy/deploy-model.js';
@@ -20,6 +22,9 @@ import { TEXT_NORMALISERS } from '../eval/text-normalisers.js';
 import { readResults } from '../gate/read-results.js';
 import { runGate } from '../gate/run-gate.js';
 import { loadValidManifest } from '../manifest/load-manifest.js';
+import type { ModelRegistry } from '../registry/model-registry.js';
+import { recordingBlocker, recordRun } from '../registry/record-run.js';
+import { registryBaseline } from '../registry/registry-baseline.js';
 import { htmlReport } from '../report/html-report.js';
 import { prComment } from '../report/pr-comment.js';
 import type { RunStore } from './run-store.js';
@@ -45,6 +50,8 @@ export interface PipelineRequest {
   env: NodeJS.ProcessEnv;
   cwd: string;
   keepRunning?: boolean;
+  /** The registry of the model's repository: the gate's baseline comes from it, and the run is recorded in it. */
+  registry?: { registry: ModelRegistry; repoDir: string; actor: string };
 }
 
 export interface PipelineOutcome {
@@ -53,10 +60,13 @@ export interface PipelineOutcome {
   deployment: DeploymentRecord;
   bench: BenchResults[];
   evaluations: EvalResults[];
-  baseline?: { version: string; dir: string };
+  /** What the gate compared with: a recorded version (`source` says which) or the previous run (`dir`). */
+  baseline?: { version: string; source: string; dir?: string };
   verdict?: GateVerdict;
   /** The HTML report and the PR comment markdown written into the run's folder. */
   report?: { html: string; comment: string };
+  /** The version recorded in the registry by this run. */
+  recorded?: ModelVersion;
 }
 
 function pick<T>(all: Record<string, T>, chosen: string[] | undefined, what: string): [string, T][] {
@@ -84,10 +94,11 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   const folder = dirname(request.manifestPath);
   const profiles = pick(manifest.benchmark, request.profiles, 'profile');
   const suites = pick(manifest.evaluation, request.suites, 'suite');
+  const builds: BuildRecord[] = [];
 
   if (request.build && request.engines.docker) {
     const build = request.build;
-    await steps.run(`build ${manifest.targets[0]!.name} image`, () => build(manifest, folder));
+    builds.push(await steps.run(`build ${manifest.targets[0]!.name} image`, () => build(manifest, folder)));
   } else {
     steps.skip(
       'build',
@@ -176,30 +187,51 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
       );
   }
 
-  const previous = await request.runs.previous(manifest.name, runDir);
-  if (!previous) {
-    steps.skip('gate', 'no earlier run to compare with: this run is the baseline of the next');
-    return { manifest, runDir, deployment, bench, evaluations };
-  }
   const candidate = await Promise.all(files.map((f) => readResults(f)));
-  const baseline = await Promise.all(previous.files.map((f) => readResults(f)));
-  const verdict = await steps.run(`gate against ${previous.version} (the previous run)`, async () =>
-    runGate({
-      candidate,
-      baseline,
+  const baseline = await findBaseline(request, manifest, runDir);
+  const verdict = baseline
+    ? await steps.run(`gate against ${baseline.version} (${baseline.source})`, async () =>
+        runGate({
+          candidate,
+          baseline: baseline.results,
+          manifest,
+          locateRule: (i) => ({ file: request.manifestPath, ...loaded.source.locate(['gates', 'rules', i]) }),
+        }),
+      )
+    : undefined;
+  if (verdict) await request.runs.write(runDir, 'verdict.json', verdict);
+  else steps.skip('gate', 'no earlier run to compare with: this run is the baseline of the next');
+
+  let recorded: ModelVersion | undefined;
+  if (request.registry) {
+    const run = {
+      ...request.registry,
       manifest,
-      locateRule: (i) => ({ file: request.manifestPath, ...loaded.source.locate(['gates', 'rules', i]) }),
-    }),
-  );
-  await request.runs.write(runDir, 'verdict.json', verdict);
+      manifestPath: request.manifestPath,
+      runDir,
+      builds,
+      bench,
+      evaluations,
+      verdict,
+      gatedAgainst: baseline?.version,
+    };
+    const blocker = await recordingBlocker(run);
+    if (blocker) steps.skip('record in the registry', blocker);
+    else
+      recorded = await steps.run(`record ${manifest.name}@${manifest.version} in the registry`, () =>
+        recordRun(run),
+      );
+  }
+  const outcome = { manifest, runDir, deployment, bench, evaluations, recorded };
+  if (!baseline || !verdict) return outcome;
   const report = await steps.run('write the report and the PR comment', async () => {
     const input = {
       model: manifest.name,
       candidateVersion: manifest.version,
-      baselineVersion: previous.version,
+      baselineVersion: baseline.version,
       verdict,
       candidate,
-      baseline,
+      baseline: baseline.results,
       history: await request.runs.history(manifest.name, runDir),
       links: {
         report: 'report.html',
@@ -211,14 +243,27 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
       comment: await request.runs.writeText(runDir, 'pr-comment.md', prComment(input)),
     };
   });
+  const { version, source, dir } = baseline;
+  return { ...outcome, baseline: { version, source, dir }, verdict, report };
+}
+
+/**
+ * What the gate compares with: the recorded version `gates.baseline` names (production by default)
+ * when the registry has one, else the previous run of the pipeline.
+ */
+async function findBaseline(
+  request: PipelineRequest,
+  manifest: ModelManifest,
+  runDir: string,
+): Promise<{ version: string; source: string; dir?: string; results: Results[] } | undefined> {
+  const recorded = request.registry && (await registryBaseline(request.registry.registry, manifest));
+  if (recorded) return { ...recorded, source: `${recorded.source} in the registry` };
+  const previous = await request.runs.previous(manifest.name, runDir);
+  if (!previous) return undefined;
   return {
-    manifest,
-    runDir,
-    deployment,
-    bench,
-    evaluations,
-    baseline: { version: previous.version, dir: previous.dir },
-    verdict,
-    report,
+    version: previous.version,
+    source: 'the previous run',
+    dir: previous.dir,
+    results: await Promise.all(previous.files.map((f) => readResults(f))),
   };
 }

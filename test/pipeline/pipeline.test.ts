@@ -1,35 +1,10 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GateVerdict } from '../../schemas/gate-verdict.js';
+import { chatModel } from '../support/chat-model.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-
-/** The chat-llm example with a short profile of 3 repetitions and a configurable time per token. */
-function chatModel(root: string, tpotMs: number): string {
-  const dir = join(root, 'chat-llm');
-  cpSync('examples/chat-llm', dir, { recursive: true });
-  const manifest = readFileSync(join(dir, 'model.yml'), 'utf8')
-    .replace(/CHAT_LLM_TTFT_MS: "\d+"/, 'CHAT_LLM_TTFT_MS: "20"')
-    .replace(/CHAT_LLM_TPOT_MS: "\d+"/, `CHAT_LLM_TPOT_MS: "${tpotMs}"`)
-    .replace(
-      /benchmark:\n[\s\S]*?\ngates:/,
-      [
-        'benchmark:',
-        '  chat:',
-        '    kind: openai-chat',
-        '    input_tokens: 32',
-        '    output_tokens: 16',
-        '    load: { type: concurrency, concurrency: 4 }',
-        '    requests: 40',
-        '    warmup: 4',
-        '    repetitions: 3',
-        'gates:',
-      ].join('\n'),
-    );
-  writeFileSync(join(dir, 'model.yml'), manifest);
-  return dir;
-}
 
 describe('gantry pipeline', () => {
   it('records a baseline, then fails the gate on a slower version and shows the regression with its interval', async () => {

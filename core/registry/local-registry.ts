@@ -1,0 +1,10 @@
+import { GitAuditLog } from '../audit/git-audit-log.js';
+import { AuditedRegistry } from './audited-registry.js';
+import { GitRegistry } from './git-registry.js';
+import type { ModelRegistry } from './model-registry.js';
+
+/** The registry the CLI uses: kept in the repository's git, every change also in its audit log. */
+export function localRegistry(repoDir: string): ModelRegistry {
+  const audit = new GitAuditLog(repoDir);
+  return new AuditedRegistry(new GitRegistry(repoDir), (draft) => audit.append(draft));
+}
