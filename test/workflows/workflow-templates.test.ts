@@ -190,6 +190,25 @@ jobs:
     expect(checkForkSafety(workflow).map((v) => v.job)).toEqual(['gpu', 'matrix']);
   });
 
+  it("flags a workflow_run job that a fork's run can reach", () => {
+    const workflow = `
+on:
+  workflow_run: { workflows: [CI], types: [completed], branches: [main] }
+jobs:
+  models:
+    if: github.event.workflow_run.event == 'push' && github.event.workflow_run.conclusion == 'success'
+    runs-on: ubuntu-latest
+    steps: [{ run: make }]
+  record: { needs: models, runs-on: ubuntu-latest, steps: [{ run: make }] }
+  anyway: { needs: models, if: always(), runs-on: ubuntu-latest, steps: [{ run: make }] }
+  branch-only:
+    if: github.event.workflow_run.head_branch == 'main'
+    runs-on: ubuntu-latest
+    steps: [{ run: make }]
+`;
+    expect(checkForkSafety(workflow).map((v) => v.job)).toEqual(['anyway', 'branch-only']);
+  });
+
   it('flags a pull_request_target job that checks out the head', () => {
     const workflow = `
 on: pull_request_target
