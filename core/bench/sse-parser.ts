@@ -3,6 +3,9 @@
  * raw bytes and decides whether an event carries content by looking for a non-empty `"content":"` or
  * `"text":"` value, so the common token chunk is never decoded or JSON-parsed. Only events holding
  * `usage` or `error` are parsed in full. A role-only first chunk (`"content":""`) is not content.
+ *
+ * An event is read in one pass over its bytes that stops at quotes only: cheaper than a Buffer.indexOf
+ * per key, whose fixed cost per call is larger than a token's event.
  */
 const BOUNDARY = Buffer.from('\n\n');
 const CRLF_BOUNDARY = Buffer.from('\r\n\r\n');
@@ -12,12 +15,14 @@ const TEXT = Buffer.from('"text":"');
 const USAGE = Buffer.from('"usage":{');
 const ERROR = Buffer.from('"error":');
 const DONE = Buffer.from('[DONE]');
-const KEYS = [CONTENT, TEXT, USAGE, ERROR];
-const [CONTENT_KEY, TEXT_KEY, USAGE_KEY, ERROR_KEY] = [0, 1, 2, 3] as const;
-/** A key's next place is unknown in this read (-1 is indexOf's "nowhere left"). */
-const NOT_SEARCHED = -2;
-const NONE = -1;
+const LF = 0x0a;
 const QUOTE = 0x22;
+/** Second bytes of the keys, after their opening quote. */
+const [C, T, U, E] = [0x63, 0x74, 0x75, 0x65];
+/** What an event holds (bits). */
+const HAS_CONTENT = 1;
+const HAS_USAGE = 2;
+const HAS_ERROR = 4;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const SPACE = 0x20;
@@ -41,10 +46,9 @@ export class SseParser {
     if (this.malformed !== undefined || this.done) return;
     const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
-    this.keys.fill(NOT_SEARCHED);
     let start = 0;
     for (;;) {
-      let end = buf.indexOf(this.boundary, start);
+      let end = this.boundary === BOUNDARY ? blankLine(buf, start) : buf.indexOf(this.boundary, start);
       if (end < 0 && this.boundary === BOUNDARY && start === 0) {
         // Servers may end lines with CRLF; notice it once, on the first event.
         const crlf = buf.indexOf(CRLF_BOUNDARY, 0);
@@ -61,31 +65,22 @@ export class SseParser {
     if (start < buf.length) this.pending = buf.subarray(start);
   }
 
-  /**
-   * Where each key next occurs in the read at or after an event's start, so that every key is looked
-   * for once per occurrence, not once per event: a read of many token events costs a boundary search
-   * and a content search per event, and one search each for the rare keys (usage, error).
-   */
-  private readonly keys: number[] = [NOT_SEARCHED, NOT_SEARCHED, NOT_SEARCHED, NOT_SEARCHED];
-
-  private next(buf: Buffer, key: number, from: number): number {
-    const known = this.keys[key]!;
-    if (known === NONE || known >= from) return known;
-    const found = buf.indexOf(KEYS[key]!, from);
-    this.keys[key] = found;
+  /** One pass over an event's JSON [from, end): which of the keys it holds (content only when non-empty). */
+  private scan(buf: Buffer, from: number, end: number): number {
+    let found = 0;
+    for (let i = from; i < end; i++) {
+      if (buf[i] !== QUOTE) continue;
+      const second = buf[i + 1];
+      if (second === C || second === T) {
+        const key = second === C ? CONTENT : TEXT;
+        if (startsWith(buf, key, i, end) && i + key.length < end) {
+          if (buf[i + key.length] !== QUOTE) found |= HAS_CONTENT;
+          i += key.length - 1;
+        }
+      } else if (second === U && startsWith(buf, USAGE, i, end)) found |= HAS_USAGE;
+      else if (second === E && startsWith(buf, ERROR, i, end)) found |= HAS_ERROR;
+    }
     return found;
-  }
-
-  /** Whether the event [from, end) holds the key followed by a non-empty string. */
-  private hasNonEmpty(buf: Buffer, key: number, from: number, end: number): boolean {
-    const length = KEYS[key]!.length;
-    for (
-      let at = this.next(buf, key, from);
-      at >= 0 && at + length < end;
-      at = this.next(buf, key, at + length)
-    )
-      if (buf[at + length] !== QUOTE) return true;
-    return false;
   }
 
   private event(buf: Buffer, start: number, end: number, now: number): void {
@@ -105,13 +100,9 @@ export class SseParser {
       this.malformed = `an event is not JSON: ${buf.toString('utf8', at, Math.min(end, at + 80))}`;
       return;
     }
-    const content = this.hasNonEmpty(buf, CONTENT_KEY, at, end) || this.hasNonEmpty(buf, TEXT_KEY, at, end);
-    if (content) this.contentTimes.push(now);
-    const usage = this.next(buf, USAGE_KEY, at);
-    // An error event carries no content: a token's event is not searched for one.
-    const error = content ? NONE : this.next(buf, ERROR_KEY, at);
-    if ((usage >= 0 && usage < end) || (error >= 0 && error < end))
-      this.parseFull(buf.toString('utf8', at, last + 1));
+    const found = this.scan(buf, at, last + 1);
+    if (found & HAS_CONTENT) this.contentTimes.push(now);
+    if (found & (HAS_USAGE | HAS_ERROR)) this.parseFull(buf.toString('utf8', at, last + 1));
   }
 
   private parseFull(text: string): void {
@@ -141,4 +132,11 @@ function startsWith(buf: Buffer, prefix: Buffer, at: number, end: number): boole
   if (at + prefix.length > end) return false;
   for (let i = 0; i < prefix.length; i++) if (buf[at + i] !== prefix[i]) return false;
   return true;
+}
+
+/** Where the next "\n\n" starts: a scan for single newlines (memchr), each checked for a second one. */
+function blankLine(buf: Buffer, from: number): number {
+  for (let at = buf.indexOf(LF, from); at >= 0; at = buf.indexOf(LF, at + 1))
+    if (buf[at + 1] === LF) return at;
+  return -1;
 }

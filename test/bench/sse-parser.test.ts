@@ -46,6 +46,20 @@ describe('SSE parser', () => {
     expect(error.malformed).toMatch(/out of memory/);
   });
 
+  it('takes keys only where they are keys, not inside a value, and sees content in any choice', () => {
+    const parser = new SseParser();
+    const tricky = JSON.stringify({ choices: [{ delta: { content: '"usage":{"x":1} "error": no' } }] });
+    const second = JSON.stringify({ choices: [{ delta: { content: '' } }, { delta: { content: 'b' } }] });
+    const emptyInside = JSON.stringify({ choices: [{ delta: { content: '', note: '"content":"x"' } }] });
+    parser.push(Buffer.from(`data: ${tricky}\n\ndata: ${second}\n\ndata: ${emptyInside}\n\n`), 3);
+    parser.push(Buffer.from('data: {"choices":[],"usage":{"completion_tokens":2}}\n'), 4);
+    parser.push(Buffer.from('\ndata: [DONE]\n\n'), 5);
+    expect(parser.malformed).toBeUndefined();
+    expect(parser.contentTimes).toEqual([3, 3]);
+    expect(parser.usage).toEqual({ completionTokens: 2, promptTokens: undefined });
+    expect(parser.done).toBe(true);
+  });
+
   it('counts completions text chunks', () => {
     const parser = new SseParser();
     parser.push(Buffer.from('data: {"choices":[{"text":" a"}]}\n\ndata: {"choices":[{"text":""}]}\n\n'), 0);
