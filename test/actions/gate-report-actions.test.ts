@@ -28,8 +28,11 @@ gates:
 
 const correct = (n: number, everyWrong: number) => Array.from({ length: n }, (_, i) => i % everyWrong !== 0);
 
-/** A model folder with recorded results: the baseline's, and a candidate's that is as good or 30% slower. */
-function workspace(candidate: 'same' | 'slower') {
+/**
+ * A model folder with recorded results: the baseline's, and a candidate's that is as good, 30% slower, or
+ * 8% slower in one noisy run a side (too little to decide).
+ */
+function workspace(candidate: 'same' | 'slower' | 'noisy') {
   const dir = tempDir('gantry-gate-action-');
   mkdirSync(join(dir, 'models/chat'), { recursive: true });
   writeFileSync(join(dir, 'models/chat/model.yml'), MANIFEST);
@@ -39,13 +42,15 @@ function workspace(candidate: 'same' | 'slower') {
     for (const [i, r] of runs.entries())
       writeFileSync(join(dir, folder, `results-${i}.json`), JSON.stringify(r));
   };
+  const runs = candidate === 'noisy' ? 1 : 5;
+  const noise = candidate === 'noisy' ? 0.05 : 0.01;
   write('baseline', [
-    ...benchRuns(5, { seed: 2, noise: 0.01, gpu: 'NVIDIA L4' }),
+    ...benchRuns(runs, { seed: 2, noise, gpu: 'NVIDIA L4' }),
     accuracyRun(correct(400, 12)),
   ]);
-  const factor = candidate === 'same' ? 1 : 1.3;
+  const factor = { same: 1, slower: 1.3, noisy: 1.08 }[candidate];
   write('gantry-results/cpu', [
-    ...benchRuns(5, { seed: 1, factor, noise: 0.01, gpu: 'NVIDIA L4' }),
+    ...benchRuns(runs, { seed: 1, factor, noise, gpu: 'NVIDIA L4' }),
     accuracyRun(correct(400, 12)),
   ]);
   // Other records in the results folder are passed over by the gate.
@@ -78,6 +83,21 @@ describe('actions/gate', () => {
     expect(run.stdout).toContain('::error::gate: chat 1.3.0 fails the gate (1 fail, 1 pass)');
     expect(run.summary).toMatch(/\| ttft_ms\.p95 \(chat\) \|.*\| ❌ fail \|/);
     expect(run.summary).toContain('- ttft_ms.p95 (chat):');
+  });
+
+  it('fails the job on an inconclusive verdict unless told not to', async () => {
+    const dir = workspace('noisy');
+    const inputs = { model: 'models/chat', baseline: 'baseline' };
+    const strict = await runAction('gate', { cwd: dir, inputs });
+    expect(strict.outputs.verdict).toBe('inconclusive');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('::error::gate: chat 1.3.0 cannot be judged yet: re-run to decide');
+    const lenient = await runAction('gate', {
+      cwd: dir,
+      inputs: { ...inputs, 'fail-on-inconclusive': 'false' },
+    });
+    expect(lenient.outputs.verdict).toBe('inconclusive');
+    expect(lenient.code).toBe(0);
   });
 
   it('gates nothing, and says so, when production has no results yet', async () => {
