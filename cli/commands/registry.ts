@@ -273,7 +273,9 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
             gated_against: options.gatedAgainst,
             metadata: parseMetadata(options.metadata),
             lineage: {
-              run_id: io.env.GITHUB_RUN_ID ?? relative(dir, runDir),
+              // The run that measured the version: the one --run-url names, this workflow run, or the run folder.
+              run_id:
+                runUrl?.match(/\/actions\/runs\/(\d+)/)?.[1] ?? io.env.GITHUB_RUN_ID ?? relative(dir, runDir),
               ...(runUrl ? { run_url: runUrl } : {}),
             },
             records,

@@ -196,6 +196,30 @@ describe('gantry registry', () => {
     });
   });
 
+  it('keeps the lineage of a version measured by a workflow run', async () => {
+    const { repo, release } = await modelRepo();
+    await release('1.0.0');
+    const env = {
+      GITHUB_RUN_ID: '888',
+      GITHUB_REPOSITORY: 'acme/models',
+      GITHUB_SERVER_URL: 'https://ghe.example',
+    };
+    await runCli(['registry', 'record', 'chat-llm'], { cwd: repo.dir, env });
+    await release('1.1.0');
+    const url = 'https://github.com/acme/models/actions/runs/777';
+    await runCli(['registry', 'record', 'chat-llm', '--run-url', url], { cwd: repo.dir, env });
+    const lineage = async (version: string) =>
+      JSON.parse(
+        (await runCli(['registry', 'show', `chat-llm@${version}`, '--format', 'json'], { cwd: repo.dir }))
+          .stdout,
+      ).lineage;
+    expect(await lineage('1.0.0')).toEqual({
+      run_id: '888',
+      run_url: 'https://ghe.example/acme/models/actions/runs/888',
+    });
+    expect(await lineage('1.1.0')).toEqual({ run_id: '777', run_url: url });
+  });
+
   it('says what to do when there is no run of the version to record', async () => {
     const { repo, release } = await modelRepo();
     await release('1.0.0');
