@@ -25,6 +25,7 @@ interface DeployOptions {
   registry: string;
   namespace?: string;
   autoscale?: number;
+  kserve?: boolean;
   out: string;
   apply?: boolean;
   format: OutputFormat;
@@ -63,6 +64,7 @@ export function registerDeploy(program: Command, io: CliIo, exit: (code: ExitCod
     .option('--autoscale <max>', 'kubernetes: add a HorizontalPodAutoscaler up to this many replicas', (v) =>
       Number.parseInt(v, 10),
     )
+    .option('--kserve', 'kubernetes: a KServe InferenceService instead of a Deployment and a Service')
     .option('--out <dir>', 'kubernetes: where the manifests are written', '.gantry/kubernetes')
     .option('--apply', 'kubernetes: kubectl apply and wait for the rollout')
     .addOption(formatOption(['text', 'json']))
@@ -84,6 +86,7 @@ export function registerDeploy(program: Command, io: CliIo, exit: (code: ExitCod
           outDir: resolve(io.cwd, options.out),
           namespace: options.namespace ?? manifest.environments[options.env]?.namespace,
           autoscale: options.autoscale ? { maxReplicas: options.autoscale, cpuUtilization: 70 } : undefined,
+          kserve: options.kserve,
           apply: options.apply ?? false,
           env: io.env,
         });

@@ -8,6 +8,7 @@ import { GantryError } from '../errors.js';
 import { DEFAULT_REGISTRY, imageReference } from '../image-reference.js';
 import { containerExit, containerLogs, removeContainer } from './containers.js';
 import type { DeploymentStore } from './deployment-store.js';
+import { fetchWeights } from './fetch-weights.js';
 import { portIsFree } from './free-port.js';
 import type { GpuReservations } from './gpu-reservations.js';
 import { deployedTarget } from './hardware-target.js';
@@ -83,6 +84,7 @@ function runArguments(
   name: string,
   image: string,
   gpuUuids: string[],
+  weightsFolder: string | undefined,
 ): string[] {
   const { manifest } = request;
   const port = manifest.server.port;
@@ -104,8 +106,10 @@ function runArguments(
   // Published on loopback only: the proxy is the way in.
   args.push('--publish', `127.0.0.1::${port}`);
   const weights = manifest.weights;
-  if (weights?.source === 'mounted' && weights.volume)
-    args.push('--volume', `${weights.volume}:${weights.mount_path}:ro`);
+  if (weights?.source === 'mounted')
+    args.push('--volume', `${weights.volume ?? weights.host_path}:${weights.mount_path}:ro`);
+  if (weights?.source === 'url' && weightsFolder)
+    args.push('--volume', `${weightsFolder}:${weights.mount_path}:ro`);
   // A list of devices needs the quotes inside the value: docker parses --gpus as CSV.
   if (gpuUuids.length > 0) args.push('--gpus', `"device=${gpuUuids.join(',')}"`);
   args.push(image);
@@ -125,11 +129,6 @@ function startFailure(tail: string[], gpuUuids: string[]): GantryError {
 }
 
 function checkTarget(manifest: ModelManifest, target: Target): void {
-  if (manifest.weights?.source === 'url')
-    throw new GantryError(
-      'weights_unsupported',
-      'weights from a URL are not fetched on the docker target yet: bake them (weights.source: baked) or mount a volume',
-    );
   if (target.platform !== 'cpu' && target.platform !== 'cuda')
     throw new GantryError(
       'platform_unsupported',
@@ -169,13 +168,19 @@ export async function deployDocker(request: DockerDeployRequest): Promise<Deploy
   const reference = await chooseImage(request, target);
   request.progress?.(`image ${reference}`);
   const image = await ensureImage(reference, request.manifestPath, target);
+  const weightsFolder =
+    manifest.weights?.source === 'url'
+      ? await fetchWeights(manifest.weights, store.root, request.progress)
+      : undefined;
   const name = containerName(environment, manifest.name);
   const gpus =
     target.gpus > 0 ? await request.gpus.reserve(target.gpus, name, `${manifest.name} (${target.name})`) : [];
   const gpuUuids = gpus.map((g) => g.uuid);
   const startedAt = new Date();
 
-  const started = await runDocker(runArguments(request, name, reference, gpuUuids), { timeoutMs: 120_000 });
+  const started = await runDocker(runArguments(request, name, reference, gpuUuids, weightsFolder), {
+    timeoutMs: 120_000,
+  });
   if (started.code !== 0) {
     request.gpus.release(name);
     await runDocker(['rm', '--force', name], { timeoutMs: 30_000 });

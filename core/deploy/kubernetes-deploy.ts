@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import type { ModelManifest } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
 import { deployedTarget } from './hardware-target.js';
+import { kserveInferenceService } from './kserve-inference-service.js';
 import { kubernetesManifests } from './kubernetes-manifests.js';
 import { readBuildRecord } from './read-build-record.js';
 
@@ -19,6 +20,8 @@ export interface KubernetesDeployRequest {
   outDir: string;
   namespace?: string;
   autoscale?: { maxReplicas: number; cpuUtilization: number };
+  /** A KServe InferenceService instead of a Deployment and a Service. */
+  kserve?: boolean;
   apply: boolean;
   /** Environment kubectl runs in (its PATH and KUBECONFIG). */
   env: NodeJS.ProcessEnv;
@@ -62,19 +65,16 @@ function kubectl(
  */
 export async function deployKubernetes(request: KubernetesDeployRequest): Promise<KubernetesDeployment> {
   const { manifest } = request;
-  if (manifest.weights?.source === 'url') {
-    throw new GantryError(
-      'weights_unsupported',
-      'weights from a URL are not fetched on Kubernetes yet: mount them (weights.source: mounted, volume: a PVC)',
-    );
-  }
   const target = deployedTarget(manifest, request.hardware);
-  const objects = kubernetesManifests(manifest, target, {
+  const options = {
     environment: request.environment,
     image: await pinnedImage(request),
     namespace: request.namespace,
     autoscale: request.autoscale,
-  });
+  };
+  const objects = request.kserve
+    ? [kserveInferenceService(manifest, target, options)]
+    : kubernetesManifests(manifest, target, options);
   await mkdir(request.outDir, { recursive: true });
   const file = join(request.outDir, `${manifest.name.replaceAll('/', '-')}-${request.environment}.yaml`);
   await writeFile(file, objects.map((o) => stringify(o)).join('---\n'));
@@ -92,14 +92,13 @@ export async function deployKubernetes(request: KubernetesDeployRequest): Promis
   const applied = kubectl(['apply', '-f', file], request.env);
   if (!applied.ok) throw new GantryError('kubectl_apply', `kubectl apply failed:\n${applied.output}`, 1);
   const name = (objects[0] as { metadata: { name: string } }).metadata.name;
+  const namespace = request.namespace ? ['-n', request.namespace] : [];
+  const timeout = `--timeout=${manifest.server.startup_timeout_s + 60}s`;
+  // KServe reports a ready InferenceService as its Ready condition; a Deployment as its rollout.
   const rollout = kubectl(
-    [
-      'rollout',
-      'status',
-      `deployment/${name}`,
-      ...(request.namespace ? ['-n', request.namespace] : []),
-      `--timeout=${manifest.server.startup_timeout_s + 60}s`,
-    ],
+    request.kserve
+      ? ['wait', '--for=condition=Ready', `inferenceservice/${name}`, ...namespace, timeout]
+      : ['rollout', 'status', `deployment/${name}`, ...namespace, timeout],
     request.env,
   );
   if (!rollout.ok)

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DOCKER } from '../../core/build/docker.js';
@@ -21,7 +24,8 @@ const skip = serviceUnavailable('docker', services.docker(), 'run scripts/test-e
 const REGISTRY = '127.0.0.1:5000/gantry-deploy-test';
 const BASE_IMAGE = 'gantry-base/python:bookworm';
 
-// A model server that says which version answers; MODE=unhealthy never passes its health check.
+// A model server that says which version answers (and its weights, when mounted); MODE=unhealthy never
+// passes its health check.
 const SERVER = `
 import http.server, json, os
 mode = os.environ.get("MODE", "ok")
@@ -29,7 +33,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def do_GET(self):
         code = 503 if (mode == "unhealthy" and self.path == "/health") else 200
-        body = json.dumps({"version": os.environ["GANTRY_VERSION"]}).encode()
+        answer = {"version": os.environ["GANTRY_VERSION"]}
+        if os.path.exists("/models/weights.txt"):
+            answer["weights"] = open("/models/weights.txt").read()
+        body = json.dumps(answer).encode()
         self.send_response(code)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
@@ -269,5 +276,51 @@ describe.skipIf(skip)('gantry deploy --target docker', () => {
     await expect(deployCuda(none)).rejects.toThrow(
       'echo (h100) needs 2 GPUs, but this host has none (nvidia-smi finds no NVIDIA GPU)',
     );
+  });
+
+  it('downloads URL weights once, checks their SHA-256 and mounts them read-only', {
+    timeout: 120_000,
+  }, async () => {
+    const { repo, state, cli, buildVersion } = await modelRepository();
+    await buildVersion('1.0.0', 'ok');
+    const weights = 'weights of version 1\n';
+    let downloads = 0;
+    const server = createServer((_req, res) => {
+      downloads += 1;
+      res.end(weights);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/llm/weights.txt`;
+    const withWeights = (sha256: string) =>
+      repo.commit({
+        'model.yml': `${manifest('1.0.0', 'ok')}weights: { source: url, url: "${url}", sha256: ${sha256} }\n`,
+      });
+    const port = await freePort();
+    const deploy = () =>
+      cli('deploy', '.', '--env', 'staging', '--port', String(port), '--registry', REGISTRY);
+
+    await withWeights(createHash('sha256').update(weights).digest('hex'));
+    const first = await deploy();
+    expect(first.code, first.stderr).toBe(0);
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).json()).toEqual({ version: '1.0.0', weights });
+    const mounted = execFileSync(
+      DOCKER,
+      ['exec', containersOf('echo')[0]!, 'sh', '-c', 'touch /models/x 2>&1 || true'],
+      { encoding: 'utf8' },
+    );
+    expect(mounted).toContain('Read-only file system');
+    // A second deployment of the same weights takes them from the cache.
+    expect((await deploy()).code).toBe(0);
+    expect(downloads).toBe(1);
+
+    await withWeights('ab'.repeat(32));
+    const wrong = await deploy();
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(
+      `the weights from ${url} have SHA-256 ${createHash('sha256').update(weights).digest('hex')}, but model.yml says ${'ab'.repeat(32)}; nothing was deployed`,
+    );
+    expect(existsSync(join(state, 'weights', 'ab'.repeat(32), 'weights.txt'))).toBe(false);
+    expect(containersOf('echo')).toHaveLength(1);
   });
 });

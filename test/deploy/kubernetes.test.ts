@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { kubernetesManifests } from '../../core/deploy/kubernetes-manifests.js';
+import { kserveInferenceService } from '../../core/deploy/kserve-inference-service.js';
+import { kubernetesManifests, WEIGHTS_FETCHER_IMAGE } from '../../core/deploy/kubernetes-manifests.js';
 import { parseManifest } from '../../core/manifest/parse-manifest.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -44,10 +45,12 @@ type Objects = [
   { kind: string; spec: { ports: { port: number; targetPort: string }[] } },
 ];
 interface PodSpec {
+  initContainers?: unknown[];
   nodeSelector: Record<string, string>;
   tolerations?: { key: string }[];
   securityContext: { runAsNonRoot: boolean; runAsUser: number };
   containers: {
+    name: string;
     image: string;
     resources?: { limits: Record<string, string> };
     startupProbe: { httpGet: { path: string }; periodSeconds: number; failureThreshold: number };
@@ -55,7 +58,7 @@ interface PodSpec {
     livenessProbe: unknown;
     volumeMounts?: { mountPath: string }[];
   }[];
-  volumes?: { persistentVolumeClaim?: { claimName: string } }[];
+  volumes?: { persistentVolumeClaim?: { claimName: string }; emptyDir?: object }[];
 }
 
 describe('Kubernetes manifests', () => {
@@ -150,5 +153,98 @@ describe('Kubernetes manifests', () => {
         (d) => (d.toJS() as { kind: string; metadata: { namespace: string } }).metadata.namespace,
       ),
     ).toEqual(['serving', 'serving']);
+  });
+
+  it.each([
+    ['h100', 'nvidia.com/gpu', '2'],
+    ['mi300x', 'amd.com/gpu', '1'],
+    ['cpu', undefined, undefined],
+    ['graviton', undefined, undefined],
+    ['inf2', 'aws.amazon.com/neuron', '1'],
+    ['v5e', 'google.com/tpu', '4'],
+    ['gaudi2', 'habana.ai/gaudi', '1'],
+  ])('%s as a KServe InferenceService: a custom predictor running the same pod', (name, resource, count) => {
+    const m = manifest();
+    const target = m.targets.find((t) => t.name === name)!;
+    const options = { environment: 'production', image: IMAGE, namespace: 'serving' };
+    const service = kserveInferenceService(m, target, {
+      ...options,
+      autoscale: { maxReplicas: 6, cpuUtilization: 70 },
+    }) as {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string; namespace: string; annotations: Record<string, string> };
+      spec: { predictor: PodSpec & Record<string, unknown> };
+    };
+    expect(service).toMatchObject({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: {
+        name: 'acme-llm-production',
+        namespace: 'serving',
+        annotations: { 'serving.kserve.io/deploymentMode': 'RawDeployment' },
+      },
+    });
+    const { predictor } = service.spec;
+    expect(predictor).toMatchObject({ minReplicas: 3, maxReplicas: 6, scaleMetric: 'cpu', scaleTarget: 70 });
+    expect(predictor.containers.map((c) => [c.name, c.image])).toEqual([['kserve-container', IMAGE]]);
+    expect(predictor.containers[0]!.resources?.limits).toEqual(resource ? { [resource]: count } : undefined);
+    expect(predictor.containers[0]!.startupProbe.failureThreshold).toBe(120);
+    // The predictor's pod is the Deployment's pod, but for the container's name.
+    const [deployment] = kubernetesManifests(m, target, options) as Objects;
+    const { containers, ...podFields } = deployment.spec.template.spec;
+    expect(predictor).toMatchObject(podFields);
+    expect({ ...predictor.containers[0], name: 'model' }).toEqual(containers[0]);
+  });
+
+  it('downloads URL weights in an init container that checks their SHA-256, mounted read-only', () => {
+    const sha256 = 'c0ffee'.repeat(10) + 'c0ff';
+    const m = parseManifest(
+      MANIFEST.replace(
+        'weights: { source: mounted, volume: llm-weights, mount_path: /models }',
+        `weights: { source: url, url: "https://weights.example.com/llm/model.safetensors?v=2", sha256: ${sha256} }`,
+      ),
+      'model.yml',
+      { pathExists: () => true },
+    ).manifest!;
+    const [deployment] = kubernetesManifests(m, m.targets[0]!, {
+      environment: 'production',
+      image: IMAGE,
+    }) as {
+      spec: { template: { spec: Record<string, unknown> & PodSpec } };
+    }[];
+    const pod = deployment!.spec.template.spec;
+    expect(pod.volumes).toEqual([{ name: 'weights', emptyDir: {} }]);
+    expect(pod.initContainers).toEqual([
+      expect.objectContaining({
+        name: 'fetch-weights',
+        image: WEIGHTS_FETCHER_IMAGE,
+        env: [
+          { name: 'URL', value: 'https://weights.example.com/llm/model.safetensors?v=2' },
+          { name: 'SHA256', value: sha256 },
+          { name: 'FILE', value: '/models/model.safetensors' },
+        ],
+        volumeMounts: [{ name: 'weights', mountPath: '/models' }],
+      }),
+    ]);
+    expect(pod.containers[0]!.volumeMounts).toEqual([
+      { name: 'weights', mountPath: '/models', readOnly: true },
+    ]);
+  });
+
+  it('gantry deploy --kserve writes the InferenceService', async () => {
+    const dir = tempDir();
+    const modelDir = join(dir, 'llm');
+    mkdirSync(modelDir);
+    writeFileSync(join(modelDir, 'model.yml'), MANIFEST);
+    const run = await runCli(
+      ['deploy', modelDir, '--env', 'production', '--image', IMAGE, '--hardware', 'h100', '--kserve'],
+      { cwd: dir },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const [document] = parseAllDocuments(
+      readFileSync(join(dir, '.gantry/kubernetes/acme-llm-production.yaml'), 'utf8'),
+    ).map((d) => d.toJS() as { kind: string });
+    expect(document!.kind).toBe('InferenceService');
   });
 });
