@@ -656,6 +656,8 @@ export class GitHubSimulator {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://simulator');
+    // GitHub Enterprise Server serves the same API under /api/v3.
+    url.pathname = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
     if (this.storage(url.pathname, response)) return;
     let text = '';
     for await (const chunk of request) text += chunk;
