@@ -21,7 +21,7 @@ export async function pullRequestOf(env: NodeJS.ProcessEnv): Promise<CommentTarg
 }
 
 /**
- * Creates the one comment of a pull request that carries `marker`, or edits it in place when it is
+ * Creates the one comment of a pull request that starts with `marker`, or edits it in place when it is
  * already there: a re-run never adds a second comment.
  */
 export async function upsertComment(
@@ -37,7 +37,7 @@ export async function upsertComment(
     issue_number: target.number,
     per_page: 100,
   });
-  const existing = comments.find((c) => c.body?.includes(marker));
+  const existing = comments.find((c) => c.body?.startsWith(marker));
   if (existing) {
     const { data } = await octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body });
     return { id: data.id, url: data.html_url, created: false };

@@ -158,7 +158,9 @@ describe('actions/report', () => {
     simulator.repository(REPO).comments.filter((c) => c.issue === number);
 
   it('writes the job summary, the report files and the one PR comment, then edits that comment in place', async () => {
-    simulator.repository(REPO).comments.push({ id: 1, issue: 2, body: 'Looks good to me', user: 'octocat' });
+    // A reviewer's comment that quotes the report is not the report.
+    const quoted = '> <!-- gantry-report: chat -->\n> ttft got slower\n\nLooks expected to me';
+    simulator.repository(REPO).comments.push({ id: 1, issue: 2, body: quoted, user: 'octocat' });
     const dir = await gated('slower');
     const first = await report(dir, pullRequest());
     expect(first.stdout).not.toContain('::error');
@@ -193,7 +195,7 @@ describe('actions/report', () => {
     expect(second.outputs['comment-id']).toBe(first.outputs['comment-id']);
     expect(commentsOf(2)).toHaveLength(2);
     expect(commentsOf(2).find((c) => c.id === comment?.id)?.body).toContain('passes the gate');
-    expect(commentsOf(2).find((c) => c.id === 1)?.body).toBe('Looks good to me');
+    expect(commentsOf(2).find((c) => c.id === 1)?.body).toBe(quoted);
     expect(simulator.violations).toEqual([]);
   });
 
