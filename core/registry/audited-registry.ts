@@ -1,4 +1,4 @@
-import type { AuditDraft } from '../../schemas/audit-entry.js';
+import type { AuditDraft, AuditEntry } from '../../schemas/audit-entry.js';
 import type { EnvironmentEntry, VersionDraft, VersionState } from '../../schemas/model-version.js';
 import type {
   Actor,
@@ -11,7 +11,10 @@ import type {
 } from './model-registry.js';
 
 /** Where audit entries go: the git audit log here, the Git Data API from the app. */
-export type AuditAppend = (draft: AuditDraft) => Promise<unknown>;
+export interface AuditTrail {
+  append(draft: AuditDraft): Promise<unknown>;
+  entries(): Promise<AuditEntry[]>;
+}
 
 function moveDraft(entry: EnvironmentEntry, links: AuditDraft['links']): AuditDraft {
   return {
@@ -25,15 +28,27 @@ function moveDraft(entry: EnvironmentEntry, links: AuditDraft['links']): AuditDr
   };
 }
 
+const recordedKey = (model: string, version: string) => `version_recorded ${model}@${version}`;
+const moveKey = (model: string, environment: string, seq: unknown) => `move ${model} ${environment} ${seq}`;
+
+function auditKey(entry: AuditEntry): string | undefined {
+  const { model, version, environment } = entry.subject;
+  if (entry.event === 'version_recorded' && version) return recordedKey(model, version);
+  if ((entry.event === 'promoted' || entry.event === 'rollback') && environment)
+    return moveKey(model, environment, (entry.after as { seq?: unknown } | undefined)?.seq);
+  return undefined;
+}
+
 /**
  * A registry whose every change is also an audit entry: a version recorded, promoted, rolled back.
- * What changes nothing (the same version recorded again, a promotion to what already runs) adds none,
- * so retries leave one entry per change.
+ * Retries converge: what changes nothing (the same version recorded again, a promotion to what
+ * already runs) adds an entry only when the change it repeats has none yet, as after a failure
+ * between the registry change and its audit entry.
  */
 export class AuditedRegistry implements ModelRegistry {
   constructor(
     readonly registry: ModelRegistry,
-    private readonly append: AuditAppend,
+    private readonly audit: AuditTrail,
     private readonly links: AuditDraft['links'] = {},
   ) {}
 
@@ -62,8 +77,8 @@ export class AuditedRegistry implements ModelRegistry {
   async record(draft: VersionDraft, by: Actor): Promise<RecordOutcome> {
     const outcome = await this.registry.record(draft, by);
     const { version } = outcome;
-    if (outcome.created)
-      await this.append({
+    if (outcome.created || !(await this.audited(recordedKey(version.model, version.version))))
+      await this.audit.append({
         time: version.recorded_at,
         actor: version.recorded_by,
         event: 'version_recorded',
@@ -81,13 +96,19 @@ export class AuditedRegistry implements ModelRegistry {
 
   async promote(request: PromoteRequest): Promise<EnvironmentChange> {
     const change = await this.registry.promote(request);
-    if (change.changed) await this.append(moveDraft(change.entry, this.links));
+    const { model, environment, seq } = change.entry;
+    if (change.changed || !(await this.audited(moveKey(model, environment, seq))))
+      await this.audit.append(moveDraft(change.entry, this.links));
     return change;
   }
 
   async rollback(request: RollbackRequest): Promise<EnvironmentChange> {
     const change = await this.registry.rollback(request);
-    if (change.changed) await this.append(moveDraft(change.entry, this.links));
+    await this.audit.append(moveDraft(change.entry, this.links));
     return change;
+  }
+
+  private async audited(key: string): Promise<boolean> {
+    return (await this.audit.entries()).some((entry) => auditKey(entry) === key);
   }
 }

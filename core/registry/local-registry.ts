@@ -6,5 +6,8 @@ import type { ModelRegistry } from './model-registry.js';
 /** The registry the CLI uses: kept in the repository's git, every change also in its audit log. */
 export function localRegistry(repoDir: string): ModelRegistry {
   const audit = new GitAuditLog(repoDir);
-  return new AuditedRegistry(new GitRegistry(repoDir), (draft) => audit.append(draft));
+  return new AuditedRegistry(new GitRegistry(repoDir), {
+    append: (draft) => audit.append(draft),
+    entries: async () => (await audit.verify()).entries,
+  });
 }
