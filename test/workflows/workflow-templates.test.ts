@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -168,6 +169,31 @@ describe('workflow templates', () => {
       expect(problems).toEqual([]);
     },
   );
+
+  it.each([
+    ...templates.map((f) => join(folder, f)),
+    ...compositeActions.map((name) => join('actions', name, 'action.yml')),
+  ])('every run: script of %s is valid bash', (file) => {
+    const scripts: string[] = [];
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node && typeof node === 'object') {
+        const run = (node as { run?: unknown }).run;
+        if (typeof run === 'string') scripts.push(run);
+        Object.values(node).forEach(visit);
+      }
+    };
+    visit(parse(readFileSync(file, 'utf8')));
+    expect(scripts.length).toBeGreaterThan(0);
+    // Expressions are replaced by the runner before bash reads the script; a word stands in for them here.
+    const problems = scripts
+      .map((script) =>
+        spawnSync('bash', ['-n'], { input: script.replace(/\$\{\{[^}]*\}\}/g, 'x'), encoding: 'utf8' }),
+      )
+      .filter((r) => r.status !== 0)
+      .map((r) => r.stderr);
+    expect(problems).toEqual([]);
+  });
 
   it.each(templates)('%s never runs fork code on a self-hosted runner', (file) => {
     expect(checkForkSafety(readFileSync(join(folder, file), 'utf8'))).toEqual([]);
