@@ -60,6 +60,15 @@ async function upsertComments(
 export function publishResults(app: Probot) {
   return async (context: WorkflowRunContext): Promise<void> => {
     const run = context.payload.workflow_run;
+    // A fork's run executes the fork's workflow file, so its artifact could say anything: it is never
+    // taken as results (forks do not run on Gantry's runners in the first place).
+    if (run.head_repository?.id !== context.payload.repository.id) {
+      context.log.info(
+        { run: run.id, head: run.head_repository?.full_name },
+        'results of a fork run ignored',
+      );
+      return;
+    }
     const config = await loadConfig(context, run.head_sha);
     if (!config) return;
     const { owner, repo } = context.repo();

@@ -116,6 +116,19 @@ describe('results of a workflow run', () => {
     expect(simulator.violations).toEqual([]);
   });
 
+  it("never takes a fork's run as results", async () => {
+    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
+    simulator.pullRequest(REPO, 15, head, ['model.yml'], { headRepo: 'mallory/Hello-World' });
+    simulator.artifact(REPO, 106, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('pass') }));
+    const payload = workflowRunCompleted(106, head, []);
+    const run = payload.workflow_run as { head_repository: Record<string, unknown> };
+    run.head_repository = { ...run.head_repository, id: 666, full_name: 'mallory/Hello-World' };
+    await deliverThrice('workflow_run', payload);
+    expect(gateRuns(head)).toHaveLength(0);
+    expect(commentsOn(15)).toHaveLength(0);
+    expect(simulator.violations).toEqual([]);
+  });
+
   it('leaves runs without Gantry results alone', async () => {
     const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
     simulator.artifact(REPO, 105, 'coverage', artifactZip({ 'lcov.info': '' }));

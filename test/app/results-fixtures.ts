@@ -30,6 +30,8 @@ export function workflowRunCompleted(
 ): Record<string, unknown> {
   const payload = example('workflow_run', 'completed');
   const workflowRun = payload.workflow_run as Record<string, unknown>;
+  // GitHub's example names another repository as the run's: here the run is the repository's own.
+  const repository = { ...(workflowRun.head_repository as object), ...(payload.repository as object) };
   return {
     ...payload,
     installation: INSTALLATION,
@@ -40,6 +42,8 @@ export function workflowRunCompleted(
       status: 'completed',
       conclusion: 'success',
       head_sha: head,
+      head_repository: repository,
+      repository,
       html_url: `https://github.com/Codertocat/Hello-World/actions/runs/${run}`,
       pull_requests: pullRequests.map((number) => ({
         url: `https://api.github.com/repos/Codertocat/Hello-World/pulls/${number}`,
