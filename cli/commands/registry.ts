@@ -153,7 +153,15 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
     )
     .addHelpText('after', HELP);
   const root = (options: Common) => repositoryRoot(resolve(io.cwd, options.repo ?? '.'));
-  const open = async (options: Common): Promise<ModelRegistry> => localRegistry(await root(options));
+  const open = async (options: Common): Promise<ModelRegistry> => {
+    const dir = await root(options);
+    if ((await git(dir, ['rev-parse', '--git-dir'])).code !== 0)
+      throw new GantryError(
+        'not_a_repository',
+        `${dir} is not a git repository: the registry lives in the model's repository (run it there, or give --repo DIR)`,
+      );
+    return localRegistry(dir);
+  };
   const repoOption = () =>
     new Option('--repo <dir>', 'repository holding the registry (default: the one here)');
   const actorOption = () =>

@@ -52,6 +52,24 @@ function bySemver(a: StoredVersion, b: StoredVersion): number {
   return a.model === b.model ? semver.compareBuild(a.version, b.version) : a.model < b.model ? -1 : 1;
 }
 
+function parseStored(ref: string, text: string): StoredVersion {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  const parsed = StoredVersion.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new GantryError(
+    'registry_corrupted',
+    `${ref}:version.json is not a Gantry model version (${issue?.path.join('.') || 'the document'}: ${issue?.message}); ` +
+      'it was written by another Gantry version or edited by hand',
+    1,
+  );
+}
+
 function tagMessage(stored: StoredVersion, recordCommit: string): string {
   const images = Object.entries(stored.images).map(
     ([target, i]) => `image ${target}: ${i.pinned ?? (i.digest ? `${i.image}@${i.digest}` : i.image)}`,
@@ -92,7 +110,7 @@ export class GitRegistry implements ModelRegistry {
       this.repoDir,
       refs.map((ref) => `${ref}:version.json`),
     );
-    return texts.flatMap((text) => (text === undefined ? [] : [StoredVersion.parse(JSON.parse(text))]));
+    return texts.flatMap((text, i) => (text === undefined ? [] : [parseStored(refs[i]!, text)]));
   }
 
   private async stored(model: string, version: string): Promise<StoredVersion | undefined> {

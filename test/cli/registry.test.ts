@@ -8,6 +8,7 @@ import { buildRecord, gateVerdict } from '../registry/registry-contract.js';
 import { gitRepo } from '../support/git-repo.js';
 import { benchRun } from '../support/results-factory.js';
 import { runCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** A model repository holding chat-llm at `version`, committed, with one pipeline run of it. */
 async function modelRepo() {
@@ -248,5 +249,10 @@ describe('gantry registry', () => {
       cwd: repo.dir,
     });
     expect(badCommit.stderr).toMatch(/"nope" is not a commit of .*: give --commit a commit id or branch/);
+    const outside = await runCli(['registry', 'list'], { cwd: tempDir() });
+    expect(outside).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/is not a git repository: the registry lives in the model's repository/),
+    });
   });
 });

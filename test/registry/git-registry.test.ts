@@ -139,4 +139,29 @@ describe('GitRegistry', () => {
     expect(readFileSync(join(repo.dir, 'model.yml'), 'utf8')).toContain('acme/chat');
     await expect(registry.records('acme/chat', '1.0.0')).rejects.toMatchObject({ code: 'record_corrupted' });
   });
+
+  it('names a version document it cannot read instead of failing obscurely', async () => {
+    const { repo, registry } = await fixture();
+    const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], {
+      cwd: repo.dir,
+      input: '{"schema_version": 9}',
+      encoding: 'utf8',
+    }).trim();
+    const tree = execFileSync('git', ['mktree'], {
+      cwd: repo.dir,
+      input: `100644 blob ${blob}\tversion.json\n`,
+      encoding: 'utf8',
+    }).trim();
+    git(repo.dir, [
+      'update-ref',
+      'refs/gantry/versions/acme/chat@9.0.0',
+      git(repo.dir, ['commit-tree', tree, '-m', 'x']),
+    ]);
+    await expect(registry.list()).rejects.toMatchObject({
+      code: 'registry_corrupted',
+      message: expect.stringMatching(
+        /^refs\/gantry\/versions\/acme\/chat@9\.0\.0:version\.json is not a Gantry model version \(schema_version: /,
+      ),
+    });
+  });
 });
