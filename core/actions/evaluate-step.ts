@@ -1,5 +1,4 @@
 import { dirname, relative, resolve } from 'node:path';
-import type { EvalResults } from '../../schemas/eval-results.js';
 import { chooseEvaluation } from '../eval/evaluation-plan.js';
 import { readDataset } from '../eval/read-dataset.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
@@ -26,7 +25,6 @@ export async function evaluateStep(request: EvaluateStepRequest, io: StepIo): Pr
   const { manifest, manifestPath } = await loadModel(request.model, io.cwd);
   const dir = resolve(io.cwd, request.resultsDir ?? RESULTS_DIR);
   const files: string[] = [];
-  const done: EvalResults[] = [];
   const lines: string[] = [];
   for (const [name, suite] of selectNamed(manifest.evaluation, request.suites, 'suite')) {
     if (suite.evaluator === 'custom' && request.suites.length === 0) {
@@ -52,7 +50,6 @@ export async function evaluateStep(request: EvaluateStepRequest, io: StepIo): Pr
           progress: io.log,
         }),
     );
-    done.push(results);
     files.push(await writeRecord(dir, `eval-${name}.json`, results));
     for (const [metric, value] of Object.entries(results.metrics))
       lines.push(

@@ -16,7 +16,7 @@ export interface PlanStepRequest {
 }
 
 /** The commit a run compares with when none is given: a pull request's base, or what a push replaced. */
-export async function baseFromEvent(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function baseFromEvent(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (!env.GITHUB_EVENT_PATH) return undefined;
   const payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as {
     pull_request?: { base?: { sha?: string } };
