@@ -116,6 +116,23 @@ describe('results of a workflow run', () => {
     expect(simulator.violations).toEqual([]);
   });
 
+  it('converges when a delivery that failed half-way is delivered again', async () => {
+    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
+    simulator.pullRequest(REPO, 16, head, ['model.yml']);
+    simulator.artifact(REPO, 107, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('fail') }));
+    simulator.fail('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 502);
+    const payload = workflowRunCompleted(107, head, [16]);
+    expect(await harness.deliver('workflow_run', payload, 'delivery-107')).toBeGreaterThanOrEqual(500);
+    expect(gateRuns(head)).toHaveLength(1);
+    expect(commentsOn(16)).toHaveLength(0);
+
+    expect(await harness.deliver('workflow_run', payload, 'delivery-107')).toBe(200);
+    expect(await harness.deliver('workflow_run', payload, 'delivery-107')).toBe(200);
+    expect(gateRuns(head)).toHaveLength(1);
+    expect(commentsOn(16)).toHaveLength(1);
+    expect(simulator.violations).toEqual([]);
+  });
+
   it("never takes a fork's run as results", async () => {
     const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
     simulator.pullRequest(REPO, 15, head, ['model.yml'], { headRepo: 'mallory/Hello-World' });

@@ -194,4 +194,35 @@ describe('slash commands', () => {
     expect(replies()).toHaveLength(count);
     expect(simulator.violations).toEqual([]);
   });
+  it('follows .github/gantry.yml: commands off, a stricter role, and an invalid file answered with its check', async () => {
+    const config = (text: string) =>
+      simulator.commit(
+        REPO,
+        { '.gantry/environments/production.yml': PRODUCTION, '.github/gantry.yml': text },
+        { branch: 'master' },
+      );
+    config('commands: false\n');
+    const off = await comment('/benchmark', 'alice');
+    expect(reactionsTo(off)).toEqual([]);
+
+    config('permissions:\n  benchmark: maintain\n');
+    const strict = await comment('/benchmark', 'alice');
+    expect(reactionsTo(strict)).toEqual(['-1']);
+    expect(replies().at(-1)).toContain('it needs the maintain role or above, and you have write');
+
+    config('commands: sometimes\n');
+    const broken = await comment('/benchmark', 'maria');
+    expect(reactionsTo(broken)).toEqual(['confused']);
+    expect(replies().at(-1)).toContain('`.github/gantry.yml` is invalid (see the gantry/config check)');
+    const checks = state().checkRuns.filter((r) => r.head_sha === head && r.name === 'gantry/config');
+    expect(checks).toHaveLength(1);
+    expect(checks[0]!.annotations).toEqual([
+      expect.objectContaining({
+        path: '.github/gantry.yml',
+        start_line: 1,
+        message: 'commands: expected true or false, got "sometimes"',
+      }),
+    ]);
+    expect(simulator.violations).toEqual([]);
+  });
 });
