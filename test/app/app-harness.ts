@@ -36,6 +36,9 @@ export class AppHarness {
   private server?: Server;
   url = '';
 
+  /** `retries`: Octokit's retry plugin on (as in production, without its waits) instead of off. */
+  constructor(private readonly options: { retries?: boolean } = {}) {}
+
   async start(): Promise<void> {
     await this.simulator.start();
     const probot = new Probot({
@@ -43,11 +46,11 @@ export class AppHarness {
       privateKey: generatePrivateKey(),
       secret: SECRET,
       baseUrl: this.simulator.url,
-      // Tests must see a refused request at once: no throttling, no retries.
+      // Tests must see a refused request at once: no throttling and, unless asked for, no retries.
       Octokit: ProbotOctokit.defaults((options: Record<string, { [key: string]: unknown }>) => ({
         ...options,
         throttle: { ...options.throttle, enabled: false },
-        retry: { enabled: false },
+        retry: this.options.retries ? { retryAfterBaseValue: 1 } : { enabled: false },
       })),
       logLevel: 'fatal',
     });

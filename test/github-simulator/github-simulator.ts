@@ -202,6 +202,22 @@ export class GitHubSimulator {
     this.faults.push({ method, template, status, times });
   }
 
+  /**
+   * The share of requests answered 502 before they change anything, drawn from a seeded generator so a
+   * failing run can be repeated; 0 for none.
+   */
+  faultRate = 0;
+  private seed = 0x9e3779b9;
+
+  private random(): number {
+    // mulberry32: small, fast, and the same sequence for the same seed.
+    this.seed = (this.seed + 0x6d2b79f5) | 0;
+    let t = this.seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
   /** What the app's own comments and reactions are, as GitHub attributes them to its bot user. */
   botLogin = BOT_LOGIN;
 
@@ -693,9 +709,12 @@ export class GitHubSimulator {
     const fault = this.faults.find(
       (f) => f.method === request.method && f.template === operation.template && f.times > 0,
     );
-    if (fault) {
-      fault.times--;
-      return reply({ status: fault.status, body: { message: 'Simulated failure', documentation_url: '' } });
+    if (fault || (this.faultRate > 0 && this.random() < this.faultRate)) {
+      if (fault) fault.times--;
+      return reply({
+        status: fault?.status ?? 502,
+        body: { message: 'Simulated failure', documentation_url: '' },
+      });
     }
     const handler = this.routes[`${request.method} ${operation.template}`];
     if (!handler) {
