@@ -1,10 +1,13 @@
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { buildImage } from '../../core/build/build-image.js';
 import { DeploymentStore, stateDirectory } from '../../core/deploy/deployment-store.js';
 import { restServerCommand } from '../../core/deploy/rest-server-command.js';
 import { GantryError } from '../../core/errors.js';
 import { git } from '../../core/git-plumbing.js';
+import { DEFAULT_REGISTRY } from '../../core/image-reference.js';
 import { findManifests } from '../../core/manifest/find-manifests.js';
+import { packageFile } from '../../core/package-files.js';
 import { runPipeline } from '../../core/pipeline/run-pipeline.js';
 import { RunStore } from '../../core/pipeline/run-store.js';
 import { localRegistry } from '../../core/registry/local-registry.js';
@@ -22,6 +25,9 @@ interface PipelineOptions {
   runs: string;
   keep?: boolean;
   record: boolean;
+  target?: 'process' | 'docker';
+  baseImage?: string;
+  registry: string;
 }
 
 const ms = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(1));
@@ -30,13 +36,25 @@ export function registerPipeline(program: Command, io: CliIo, exit: (code: ExitC
   program
     .command('pipeline')
     .description(
-      'run what the workflows run, here: validate, deploy, benchmark, evaluate, gate against the previous run',
+      'run what the workflows run, here: validate, build, deploy, benchmark, evaluate, record, gate against the previous version',
     )
     .argument('<model-dir>', 'folder with model.yml')
     .option('--env <name>', 'environment to deploy to', 'staging')
     .option('--profile <names...>', 'benchmark profiles to run (default: all)')
     .option('--suite <names...>', 'evaluation suites to run (default: all)')
     .option('--runs <dir>', 'where results of each run are kept', '.gantry/runs')
+    .addOption(
+      new Option(
+        '--target <target>',
+        'serve it in Docker (building the image) or as a local process (default: Docker when an engine is here and the image can be built)',
+      ).choices(['process', 'docker']),
+    )
+    .option('--base-image <image>', 'docker: the base image to build on (default: the template’s)')
+    .option(
+      '--registry <host/prefix>',
+      'docker: what the image is tagged under (it is not pushed)',
+      DEFAULT_REGISTRY,
+    )
     .option('--keep', 'leave the deployment running afterwards')
     .option('--no-record', 'do not record the version in the registry of the model’s git repository')
     .action(async (modelDir: string, options: PipelineOptions) => {
@@ -51,7 +69,23 @@ export function registerPipeline(program: Command, io: CliIo, exit: (code: ExitC
         deployments: new DeploymentStore(stateDirectory(io.env)),
         runs: new RunStore(resolve(io.cwd, options.runs)),
         restServer: restServerCommand,
-        engines: containerEngines(),
+        serving: {
+          requested: options.target,
+          engines: containerEngines(),
+          arch: process.arch === 'x64' ? 'amd64' : process.arch,
+          baseImage: options.baseImage,
+        },
+        build: (manifest, folder, target, baseImage) =>
+          buildImage({
+            modelDir: folder,
+            manifest,
+            target,
+            registry: options.registry,
+            push: false,
+            baseImage,
+            timeoutMs: 30 * 60_000,
+            templatesDir: packageFile('dockerfiles'),
+          }),
         steps: {
           run: (title, step) => tasks.run(title, step),
           skip: (title, reason) => tasks.skip(title, reason),

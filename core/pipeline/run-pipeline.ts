@@ -4,7 +4,7 @@ import type { BuildRecord } from '../../schemas/build-record.js';
 import type { DeploymentRecord } from '../../schemas/deployment-record.js';
 import type { EvalResults } from '../../schemas/eval-results.js';
 import type { GateVerdict } from '../../schemas/gate-verdict.js';
-import type { ModelManifest } from '../../schemas/model-manifest.js';
+import type { ModelManifest, Target } from '../../schemas/model-manifest.js';
 import type { ModelVersion } from '../../schemas/model-version.js';
 import type { Results } from '../../schemas/results.js';
 import { readDataset as readBenchDataset } from '../bench/read-dataset.js';
@@ -27,6 +27,7 @@ import { recordingBlocker, recordRun } from '../registry/record-run.js';
 import { registryBaseline } from '../registry/registry-baseline.js';
 import { htmlReport } from '../report/html-report.js';
 import { prComment } from '../report/pr-comment.js';
+import { planServing, type ServingChoice } from './plan-serving.js';
 import type { RunStore } from './run-store.js';
 
 /** How the pipeline shows its steps: the CLI's task list. */
@@ -41,10 +42,16 @@ export interface PipelineRequest {
   deployments: DeploymentStore;
   runs: RunStore;
   restServer: RestServer;
-  engines: { docker: boolean };
+  /** Where to serve it: Docker when it can (see planServing), a process otherwise, or what was asked for. */
+  serving: Omit<ServingChoice, 'requested'> & { requested?: 'process' | 'docker' };
   steps: StepRunner;
-  /** Builds the image when asked for and an engine is there; the pipeline deploys a process either way. */
-  build?: (manifest: ModelManifest, folder: string) => Promise<BuildRecord>;
+  /** Builds the image of a target (the CLI's build, with its registry and settings). */
+  build: (
+    manifest: ModelManifest,
+    folder: string,
+    target: Target,
+    baseImage?: string,
+  ) => Promise<BuildRecord>;
   profiles?: string[];
   suites?: string[];
   env: NodeJS.ProcessEnv;
@@ -83,7 +90,7 @@ function pick<T>(all: Record<string, T>, chosen: string[] | undefined, what: str
 }
 
 /**
- * What the workflows run, on this machine: validate → build (when asked and possible) → deploy →
+ * What the workflows run, on this machine: validate → build (in Docker when it can) → deploy →
  * benchmark every profile (its repetitions) → evaluate every suite → record the run → gate against the
  * previous run → stop. Each step shows in the task list with its duration and result.
  */
@@ -96,20 +103,20 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   const suites = pick(manifest.evaluation, request.suites, 'suite');
   const builds: BuildRecord[] = [];
 
-  if (request.build && request.engines.docker) {
-    const build = request.build;
-    builds.push(await steps.run(`build ${manifest.targets[0]!.name} image`, () => build(manifest, folder)));
-  } else {
-    steps.skip(
-      'build',
-      request.engines.docker
-        ? 'not asked for (--build): serving as a local process'
-        : 'no container engine here: serving as a local process',
+  const serving = await planServing(manifest, request.serving);
+  let image: BuildRecord | undefined;
+  if (serving.target === 'docker') {
+    const { build: target, baseImage } = serving;
+    image = await steps.run(`build ${target.name} image`, () =>
+      request.build(manifest, folder, target, baseImage),
     );
+    builds.push(image);
+  } else {
+    steps.skip('build', serving.reason);
   }
 
   const deployment = await steps.run(
-    `deploy ${manifest.name} ${manifest.version} to ${request.environment}`,
+    `deploy ${manifest.name} ${manifest.version} to ${request.environment}${image ? ' (docker)' : ''}`,
     async (progress) =>
       deployModel({
         manifestPath: request.manifestPath,
@@ -117,6 +124,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
         store: request.deployments,
         restServer: request.restServer,
         port: await freePort(),
+        ...(image ? { target: 'docker' as const, image: image.image, hardware: image.target } : {}),
         progress,
       }),
   );
