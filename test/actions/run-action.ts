@@ -24,7 +24,10 @@ const examples = (await import('@octokit/webhooks-examples')).default as unknown
 }[];
 
 /** A webhook example payload of GitHub's own, as the runner writes it to GITHUB_EVENT_PATH. */
-export function examplePayload(event: 'push' | 'pull_request', action?: string): Record<string, unknown> {
+export function examplePayload(
+  event: 'push' | 'pull_request' | 'deployment',
+  action?: string,
+): Record<string, unknown> {
   const found = examples
     .find((e) => e.name === event)!
     .examples.find((e) => action === undefined || e.action === action);
