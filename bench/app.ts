@@ -1,0 +1,146 @@
+// The app against the GitHub simulator: handling time per event kind (delivery round trip over HTTP,
+// signature checked, every API request answered and validated by the simulator), events/s, and the
+// GitHub API requests each kind costs. Prints a table and writes bench/results/app.json.
+
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { AppHarness, example, INSTALLATION } from '../test/app/app-harness.js';
+import { artifactZip, gateReport, workflowRunCompleted } from '../test/app/results-fixtures.js';
+
+const EVENTS = Number(process.env.APP_BENCH_EVENTS ?? 200);
+const REPO = 'Codertocat/Hello-World';
+
+const harness = new AppHarness();
+await harness.start();
+const { simulator } = harness;
+const repo = simulator.repository(REPO);
+simulator.commit(REPO, { 'README.md': '# models' }, { branch: 'main' });
+repo.workflows.add('gantry-benchmark.yml');
+repo.collaborators.set('alice', 'write');
+const zip = artifactZip({ 'models/chat/gate-report.json': gateReport('fail') });
+const manifest =
+  'name: acme/chat\nversion: 1.0.0\ntask: llm\nserver:\n  type: openai\n  command: [node, server.mjs]\n';
+
+interface Kind {
+  name: string;
+  /** Prepares event i and returns its delivery (event name, payload, delivery id). */
+  prepare: (i: number) => { event: string; payload: unknown; id?: string };
+}
+
+const pullOpened = example('pull_request', 'opened');
+const commentCreated = example('issue_comment', 'created');
+
+const kinds: Kind[] = [
+  {
+    name: 'workflow_run.completed: results → gantry/gate + PR comment',
+    prepare: (i) => {
+      const head = simulator.commit(REPO, { 'models/chat/model.yml': `${manifest}# ${i}\n` });
+      simulator.pullRequest(REPO, 1000 + i, head, ['models/chat/model.yml']);
+      simulator.artifact(REPO, 10_000 + i, 'gantry-results', zip);
+      return {
+        event: 'workflow_run',
+        payload: workflowRunCompleted(10_000 + i, head, [1000 + i]),
+        id: `results-${i}`,
+      };
+    },
+  },
+  {
+    name: 'workflow_run.completed: the same event again (new delivery id)',
+    prepare: (i) => {
+      const head = repo.pulls.get(1000 + i)!.head.sha;
+      return { event: 'workflow_run', payload: workflowRunCompleted(10_000 + i, head, [1000 + i]) };
+    },
+  },
+  {
+    name: 'workflow_run.completed: redelivery (same delivery id)',
+    prepare: (i) => {
+      const head = repo.pulls.get(1000 + i)!.head.sha;
+      return {
+        event: 'workflow_run',
+        payload: workflowRunCompleted(10_000 + i, head, [1000 + i]),
+        id: `results-${i}`,
+      };
+    },
+  },
+  {
+    name: 'issue_comment.created: /benchmark by a writer',
+    prepare: (i) => {
+      const head = simulator.commit(REPO, { 'model.yml': manifest }, { branch: `bench-${i}` });
+      simulator.pullRequest(REPO, 5000 + i, head, ['model.yml'], { ref: `bench-${i}` });
+      return {
+        event: 'issue_comment',
+        payload: {
+          ...commentCreated,
+          installation: INSTALLATION,
+          issue: { ...(commentCreated.issue as object), number: 5000 + i, pull_request: { url: '' } },
+          comment: {
+            ...(commentCreated.comment as object),
+            id: 50_000 + i,
+            body: '/benchmark chat',
+            user: { ...(commentCreated.comment as { user: object }).user, login: 'alice', type: 'User' },
+          },
+        },
+      };
+    },
+  },
+  {
+    name: 'pull_request.opened: validate the changed model.yml',
+    prepare: (i) => {
+      const head = simulator.commit(REPO, { 'models/chat/model.yml': `${manifest}# pr ${i}\n` });
+      simulator.pullRequest(REPO, 20_000 + i, head, ['models/chat/model.yml']);
+      const pr = pullOpened.pull_request as Record<string, unknown>;
+      return {
+        event: 'pull_request',
+        payload: {
+          ...pullOpened,
+          number: 20_000 + i,
+          installation: INSTALLATION,
+          pull_request: { ...pr, number: 20_000 + i, head: { ...(pr.head as object), sha: head } },
+        },
+      };
+    },
+  },
+];
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+const rows = [];
+// One event first, so the installation token and the app's identity are fetched outside the figures.
+await harness.deliver('pull_request', kinds[4]!.prepare(EVENTS).payload);
+for (const kind of kinds) {
+  const times: number[] = [];
+  const before = simulator.calls.length;
+  const started = performance.now();
+  for (let i = 0; i < EVENTS; i++) {
+    const { event, payload, id } = kind.prepare(i);
+    const t0 = performance.now();
+    const status = await harness.deliver(event, payload, id ?? randomUUID());
+    times.push(performance.now() - t0);
+    if (status !== 200) throw new Error(`${kind.name}: delivery ${i} answered ${status}`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  rows.push({
+    kind: kind.name,
+    events: EVENTS,
+    events_per_s: Math.round(EVENTS / seconds),
+    p50_ms: Number(percentile(times, 0.5).toFixed(1)),
+    p99_ms: Number(percentile(times, 0.99).toFixed(1)),
+    api_calls_per_event: Number(((simulator.calls.length - before) / EVENTS).toFixed(2)),
+  });
+}
+await harness.stop();
+if (simulator.violations.length)
+  throw new Error(`the simulator saw requests GitHub would refuse:\n${simulator.violations.join('\n')}`);
+
+console.log('| event | n | events/s | p50 ms | p99 ms | API calls/event |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows)
+  console.log(
+    `| ${r.kind} | ${r.events} | ${r.events_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${r.api_calls_per_event} |`,
+  );
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  'bench/results/app.json',
+  `${JSON.stringify({ measured: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`,
+);
