@@ -88,13 +88,17 @@ describe('actions/setup-docker (composite)', () => {
   });
 });
 
+/** A repository holding the build fixture's REST model under models/doubler. */
+async function doublerRepo() {
+  const repo = await gitRepo();
+  cpSync(join(ROOT, 'test/fixtures/build/rest-model'), join(repo.dir, 'models/doubler'), { recursive: true });
+  await repo.commit({});
+  return repo;
+}
+
 describe.skipIf(skip)('actions/build on a real engine and registry', () => {
   it('builds one target of a model, pushes it and records it', { timeout: 300_000 }, async () => {
-    const repo = await gitRepo();
-    cpSync(join(ROOT, 'test/fixtures/build/rest-model'), join(repo.dir, 'models/doubler'), {
-      recursive: true,
-    });
-    await repo.commit({});
+    const repo = await doublerRepo();
     const run = await runAction('build', {
       cwd: repo.dir,
       inputs: {
@@ -127,11 +131,7 @@ describe.skipIf(skip)('actions/build on a real engine and registry', () => {
   });
 
   it('fails the step naming the targets when the target is not in model.yml', async () => {
-    const repo = await gitRepo();
-    cpSync(join(ROOT, 'test/fixtures/build/rest-model'), join(repo.dir, 'models/doubler'), {
-      recursive: true,
-    });
-    await repo.commit({});
+    const repo = await doublerRepo();
     const run = await runAction('build', {
       cwd: repo.dir,
       inputs: { model: 'models/doubler', target: 'cuda-a100' },
