@@ -4,6 +4,7 @@ import {
   CONFIG_FILE,
   type ConfigProblem,
   configCheck,
+  configSyntaxProblems,
   readAppConfig,
 } from '../core/app/read-app-config.js';
 import type { AppConfig } from '../schemas/app-config.js';
@@ -36,12 +37,9 @@ export async function loadConfig(context: Context, headSha: string): Promise<App
     const located = readAppConfig(data, await configText(context));
     reading = 'problems' in located ? located : first;
   } catch (error) {
+    // The loader only says the file is not YAML; the file itself says where.
     if ((error as { status?: number }).status) throw error;
-    reading = {
-      problems: [
-        { line: 1, column: 1, message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` },
-      ],
-    };
+    reading = { problems: configSyntaxProblems(await configText(context)) };
   }
   const { owner, repo } = context.repo();
   const existing = await context.octokit.rest.checks.listForRef({

@@ -36,6 +36,14 @@ export function readAppConfig(data: unknown, text?: string): ConfigReading {
   };
 }
 
+/** Where a config file that is not YAML breaks, from its text; one problem at 1:1 when the text is unknown. */
+export function configSyntaxProblems(text: string | undefined): ConfigProblem[] {
+  const errors = text === undefined ? [] : new YamlSource(text).syntaxErrors();
+  return errors.length
+    ? errors.map((e) => ({ line: e.line, column: e.column, message: `not valid YAML: ${e.message}` }))
+    : [{ line: 1, column: 1, message: 'not valid YAML' }];
+}
+
 /** The failing `gantry/config` check: each problem annotated where it is in the file. */
 export function configCheck(problems: readonly ConfigProblem[]) {
   const annotations: CheckAnnotation[] = problems.map((p) => ({

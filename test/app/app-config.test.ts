@@ -76,7 +76,13 @@ describe('.github/gantry.yml', () => {
     const runs = state().checkRuns.filter((r) => r.head_sha === head);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ name: 'gantry/config', conclusion: 'failure' });
-    expect(runs[0]!.output.summary).toContain('not valid YAML');
+    expect(runs[0]!.annotations).toEqual([
+      expect.objectContaining({
+        path: '.github/gantry.yml',
+        start_line: 2,
+        message: expect.stringContaining('not valid YAML'),
+      }),
+    ]);
     expect(simulator.violations).toEqual([]);
   });
 });

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { checkRunWrite, gateCheck } from '../../core/app/gate-check.js';
+import { readResultsArtifact } from '../../core/app/read-results-artifact.js';
+import { artifactZip, gateReport } from './results-fixtures.js';
+
+describe('readResultsArtifact', () => {
+  it('reads every gate-report.json at any depth, and names each problem by file and field', () => {
+    const pass = gateReport('pass');
+    const read = readResultsArtifact(
+      artifactZip({
+        'gate-report.json': pass,
+        'models/asr/gate-report.json': { ...pass, model: '' },
+        'models/chat/notes.txt': 'not a report',
+      }),
+    );
+    expect(read.reports.map((r) => r.path)).toEqual(['gate-report.json']);
+    expect(read.problems).toEqual([
+      'models/asr/gate-report.json: model: Too small: expected string to have >=1 characters',
+    ]);
+  });
+
+  it('says so when the archive is not a zip or holds no report', () => {
+    expect(readResultsArtifact(new TextEncoder().encode('<html>')).problems[0]).toMatch(
+      /^the artifact is not a readable zip archive/,
+    );
+    expect(readResultsArtifact(artifactZip({ 'report.md': '# hi' })).problems).toEqual([
+      'the artifact holds no gate-report.json: upload one per model (see docs/app.md)',
+    ]);
+  });
+});
+
+describe('the gantry/gate check of several models', () => {
+  it('takes the worst conclusion and keeps every model and annotation', () => {
+    const fail = { ...gateReport('fail'), model: 'acme/asr' };
+    const check = gateCheck([gateReport('pass'), fail], 'https://github.com/acme/models/actions/runs/1');
+    expect(check.conclusion).toBe('failure');
+    expect(check.title).toMatch(/^2 models: ❌ acme\/asr 1\.3\.0: fail .*; ✅ acme\/chat 1\.3\.0: pass/);
+    expect(check.summary.indexOf('## ✅ acme/chat')).toBeGreaterThan(-1);
+    expect(check.summary.indexOf('## ❌ acme/asr')).toBeGreaterThan(-1);
+    expect(check.annotations.length).toBeGreaterThan(0);
+    expect(Buffer.byteLength(check.summary)).toBeLessThanOrEqual(65_535);
+  });
+});
+
+describe('checkRunWrite', () => {
+  it('writes nothing for a key already written, completes a waiting run, and otherwise creates one', () => {
+    const done = { id: 1, status: 'completed', external_id: 'workflow-run:7:1' };
+    expect(checkRunWrite([done], 'workflow-run:7:1')).toEqual({ kind: 'skip' });
+    expect(checkRunWrite([done], 'workflow-run:7:2')).toEqual({ kind: 'create' });
+    expect(checkRunWrite([{ id: 2, status: 'queued', external_id: 'rerun:x' }], 'workflow-run:8:1')).toEqual({
+      kind: 'update',
+      id: 2,
+    });
+    expect(checkRunWrite([], 'workflow-run:8:1')).toEqual({ kind: 'create' });
+  });
+});
