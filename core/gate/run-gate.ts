@@ -44,7 +44,10 @@ function groups(input: GateInput): Group[] {
     let group = byName.get(key);
     if (!group) {
       const metrics = isEvaluation(results)
-        ? { ...EVALUATOR_METRICS[results.evaluator.name as keyof typeof EVALUATOR_METRICS] }
+        ? results.evaluator.name === 'custom'
+          ? // A custom evaluator's metrics, and which way is better, are declared by its suite.
+            { ...input.manifest.evaluation[name]?.metrics, failed_rate: 'lower' as const }
+          : { ...EVALUATOR_METRICS[results.evaluator.name as keyof typeof EVALUATOR_METRICS] }
         : Object.fromEntries(benchmarkMetrics(results.kind));
       group = { name, kind, ...(target ? { target } : {}), candidate: [], baseline: [], metrics };
       byName.set(key, group);

@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGate } from '../../core/gate/run-gate.js';
+import { parseManifest } from '../../core/manifest/parse-manifest.js';
 import { EvalResults } from '../../schemas/eval-results.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -147,6 +149,26 @@ describe('custom evaluators: a command of the model repository, JSONL in and out
     expect(missing.stderr).toMatch(
       /cannot run the evaluation command of suite "house" \(\.\/no-such-scorer\): \.\/no-such-scorer was not found/,
     );
+  });
+
+  it('gates on a custom metric the way its suite says is better, example by example', async () => {
+    const dir = modelFolder(SCORER);
+    writeFileSync(
+      join(dir, 'model.yml'),
+      `${readFileSync(join(dir, 'model.yml'), 'utf8')}gates:\n  rules:\n    - { metric: chars_off, suite: house, absolute: 0.5 }\n`,
+    );
+    const parsed = parseManifest(readFileSync(join(dir, 'model.yml'), 'utf8'), 'model.yml', {
+      pathExists: () => true,
+    });
+    expect(parsed.diagnostics).toEqual([]);
+    const candidate = EvalResults.parse(JSON.parse((await evaluate(dir)).stdout));
+    // The baseline version was off by nothing on every row.
+    const baseline = structuredClone(candidate);
+    for (const example of baseline.examples) example.scores.chars_off = 0;
+    const verdict = runGate({ candidate: [candidate], baseline: [baseline], manifest: parsed.manifest! });
+    expect(verdict.rules).toHaveLength(1);
+    expect(verdict.rules[0]).toMatchObject({ metric: 'chars_off', suite: 'house', direction: 'lower' });
+    expect(verdict.rules[0]!.change!.estimate).toBeCloseTo(1.25);
   });
 
   it('refuses --evaluator custom without a suite, saying where the command goes', async () => {
