@@ -4,7 +4,12 @@ import {
   authorizeCommand,
   type PermissionLookup,
 } from '../core/commands/authorize-command.js';
-import { type ParsedCommand, parseCommand, type SlashCommand } from '../core/commands/parse-command.js';
+import {
+  formatCommand,
+  type ParsedCommand,
+  parseCommand,
+  type SlashCommand,
+} from '../core/commands/parse-command.js';
 import { GantryError } from '../core/errors.js';
 import { botLogin } from './bot-login.js';
 import { dispatchBenchmark } from './dispatch-benchmark.js';
@@ -113,7 +118,7 @@ export function slashCommand(app: Probot) {
       config.permissions,
     );
     if (!authorization.allowed)
-      return answer('-1', `\`${comment.body?.trim().split('\n')[0]}\` refused: ${authorization.reason}.`);
+      return answer('-1', `\`${formatCommand(parsed)}\` refused: ${authorization.reason}.`);
     const outcome = await runCommand(
       context,
       author,

@@ -73,3 +73,17 @@ export function parseCommand(body: string): ParsedCommand | undefined {
   }
   return undefined;
 }
+
+/** A command as it would be typed, for replies about it. */
+export function formatCommand(command: SlashCommand): string {
+  switch (command.kind) {
+    case 'benchmark':
+      return command.profile ? `/benchmark ${command.profile}` : '/benchmark';
+    case 'gate-rerun':
+      return '/gate rerun';
+    case 'promote':
+      return `/promote ${command.model}@${command.version} ${command.environment}`;
+    default:
+      return `/rollback ${command.model} ${command.environment}`;
+  }
+}

@@ -109,7 +109,7 @@ describe('slash commands', () => {
 
   it('refuses a commenter without the role, or whose permission cannot be checked', async () => {
     const before = state().dispatches.length;
-    const triager = await comment('/benchmark', 'tim');
+    const triager = await comment('Why so slow?\n/benchmark', 'tim');
     expect(reactionsTo(triager)).toEqual(['-1']);
     expect(replies().at(-1)).toBe(
       '@tim `/benchmark` refused: it needs the write role or above, and you have triage.',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorizeCommand } from '../../core/commands/authorize-command.js';
 import { environmentChange } from '../../core/commands/environment-change.js';
-import { parseCommand } from '../../core/commands/parse-command.js';
+import { formatCommand, parseCommand } from '../../core/commands/parse-command.js';
 
 const LEAST = { benchmark: 'write', promote: 'maintain' } as const;
 
@@ -43,6 +43,19 @@ describe('parseCommand', () => {
     });
     expect(parseCommand('/benchmark a b')).toMatchObject({ kind: 'invalid', command: 'benchmark' });
     expect(parseCommand('/gate')).toMatchObject({ kind: 'invalid', command: 'gate' });
+  });
+
+  it('writes a parsed command back as it would be typed', () => {
+    for (const text of [
+      '/benchmark',
+      '/benchmark chat',
+      '/gate rerun',
+      '/promote acme/chat@1.3.0 production',
+      '/rollback chat staging',
+    ]) {
+      const parsed = parseCommand(text);
+      expect(parsed && parsed.kind !== 'invalid' ? formatCommand(parsed) : undefined).toBe(text);
+    }
   });
 
   it('ignores other commands, quotes and code blocks', () => {
