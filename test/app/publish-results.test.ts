@@ -116,6 +116,23 @@ describe('results of a workflow run', () => {
     expect(simulator.violations).toEqual([]);
   });
 
+  it('finds its comment among more than a page of other comments', async () => {
+    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
+    simulator.pullRequest(REPO, 17, head, ['model.yml']);
+    for (let i = 0; i < 120; i++)
+      simulator
+        .repository(REPO)
+        .comments.push({ id: 70_000 + i, issue: 17, body: `comment ${i}`, user: 'octocat' });
+    simulator.artifact(REPO, 108, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('fail') }));
+    await deliverThrice('workflow_run', workflowRunCompleted(108, head, [17]));
+    simulator.artifact(REPO, 109, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('pass') }));
+    await deliverThrice('workflow_run', workflowRunCompleted(109, head, [17]));
+    const mine = commentsOn(17).filter((c) => c.user === simulator.botLogin);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.body).toContain('passes the gate');
+    expect(simulator.violations).toEqual([]);
+  });
+
   it('converges when a delivery that failed half-way is delivered again', async () => {
     const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
     simulator.pullRequest(REPO, 16, head, ['model.yml']);

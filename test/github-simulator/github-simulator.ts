@@ -99,7 +99,11 @@ type Handler = (
   query: URLSearchParams,
   body: unknown,
   accept: string,
+  /** The file an upload sends (release assets go to the uploads host as they are, not as JSON). */
+  upload?: string,
 ) => Reply;
+
+export type { Handler, Reply };
 
 const sha = (text: string) => createHash('sha1').update(text).digest('hex');
 
@@ -221,6 +225,11 @@ export class GitHubSimulator {
   /** What the app's own comments and reactions are, as GitHub attributes them to its bot user. */
   botLogin = BOT_LOGIN;
 
+  /** Endpoints simulated in their own modules (release-routes.ts), added to the table. */
+  addRoutes(routes: Record<string, Handler>): void {
+    Object.assign(this.routes, routes);
+  }
+
   private storeTree(repo: Repository, files: Map<string, string>): string {
     const id = sha(`tree ${JSON.stringify([...files].sort())}`);
     repo.commits.set(id, files);
@@ -260,6 +269,22 @@ export class GitHubSimulator {
       pull_requests: [],
       app: integration(),
     };
+  }
+
+  /** One page of a list (at most 100, 30 unless asked), with the Link header GitHub sends when more follow. */
+  private page(items: readonly unknown[], query: URLSearchParams, path: string): Reply {
+    const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
+    const page = Number(query.get('page') ?? 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number, rel: string) => {
+      const next = new URLSearchParams(query);
+      next.set('page', String(n));
+      next.set('per_page', String(perPage));
+      return `<${this.url}${path}?${next}>; rel="${rel}"`;
+    };
+    const body = items.slice((page - 1) * perPage, page * perPage);
+    if (page >= last) return { status: 200, body };
+    return { status: 200, body, headers: { link: [link(page + 1, 'next'), link(last, 'last')].join(', ') } };
   }
 
   private pullsOf(repo: Repository, full: string, filter: (p: SimulatedPull) => boolean): Reply {
@@ -357,8 +382,6 @@ export class GitHubSimulator {
       const full = `${p.owner}/${p.repo}`;
       const repo = this.repository(full);
       const path = query.get('path');
-      const perPage = Number(query.get('per_page') ?? 30);
-      const page = Number(query.get('page') ?? 1);
       let at = repo.branches.get(query.get('sha') ?? repo.defaultBranch) ?? query.get('sha') ?? '';
       const history: string[] = [];
       while (repo.commitInfo.has(at)) {
@@ -370,8 +393,11 @@ export class GitHubSimulator {
         if (changed) history.push(at);
         at = parent ?? '';
       }
-      const slice = history.slice((page - 1) * perPage, page * perPage);
-      return { status: 200, body: slice.map((id) => commitListEntry(full, id, repo.commitInfo.get(id)!)) };
+      return this.page(
+        history.map((id) => commitListEntry(full, id, repo.commitInfo.get(id)!)),
+        query,
+        `/repos/${full}/commits`,
+      );
     },
     'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': (p) => {
       const files = this.repository(`${p.owner}/${p.repo}`).commits.get(p.tree_sha!);
@@ -506,13 +532,12 @@ export class GitHubSimulator {
     },
     'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': (p, query) => {
       const full = `${p.owner}/${p.repo}`;
-      const perPage = Number(query.get('per_page') ?? 30);
-      const page = Number(query.get('page') ?? 1);
       const all = this.repository(full).comments.filter((c) => c.issue === Number(p.issue_number));
-      return {
-        status: 200,
-        body: all.slice((page - 1) * perPage, page * perPage).map((c) => issueComment(full, c)),
-      };
+      return this.page(
+        all.map((c) => issueComment(full, c)),
+        query,
+        `/repos/${full}/issues/${p.issue_number}/comments`,
+      );
     },
     'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': (p, _, body) => {
       const full = `${p.owner}/${p.repo}`;
@@ -677,6 +702,11 @@ export class GitHubSimulator {
     if (this.storage(url.pathname, response)) return;
     let text = '';
     for await (const chunk of request) text += chunk;
+    const upload =
+      request.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/releases\/\d+\/assets$/.test(url.pathname)
+        ? text
+        : undefined;
+    if (upload !== undefined) text = '';
     const body = text ? (JSON.parse(text) as unknown) : undefined;
     const reply = ({ status, body: payload, raw, headers = {} }: Reply) => {
       this.calls.push({ method: request.method!, path: url.pathname, status });
@@ -721,7 +751,7 @@ export class GitHubSimulator {
       this.violations.push(`${request.method} ${operation.template}: not simulated`);
       return reply({ status: 501, body: { message: 'not simulated' } });
     }
-    const result = handler(params, url.searchParams, body, String(request.headers.accept ?? ''));
+    const result = handler(params, url.searchParams, body, String(request.headers.accept ?? ''), upload);
     const wrong =
       result.raw === undefined ? this.api.responseProblems(operation, result.status, result.body) : [];
     if (wrong.length > 0)
