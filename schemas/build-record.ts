@@ -40,6 +40,10 @@ export const BuildRecord = z
       .object({ steps: z.number().int().min(0), cached: z.number().int().min(0) })
       .optional()
       .meta({ description: 'Build steps and how many BuildKit took from its cache, when it said so.' }),
+    reused: z.boolean().optional().meta({
+      description:
+        'The engine had this exact build already (same context, Dockerfile, arguments, platform and base image), so nothing was rebuilt.',
+    }),
     git_sha: z.string().optional(),
     built_at: z.iso.datetime(),
   })

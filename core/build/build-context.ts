@@ -13,6 +13,8 @@ const NEVER_COPIED = new Set(['.git', 'node_modules', '.gantry', '__pycache__'])
 export interface BuildContext {
   dir: string;
   dockerfile: string;
+  /** Equal for equal contents: what the folder holds, the Dockerfile included. */
+  fingerprint: string;
 }
 
 /**
@@ -82,9 +84,9 @@ export async function prepareBuildContext(
   // Gantry's REST server validates requests against model.yml's schemas, read as JSON beside model.py.
   if (manifest.server.type === 'rest')
     texts.set(join('model', 'gantry-manifest.json'), JSON.stringify(restServerManifest(manifest)));
-  await syncFolder(dir, { copies, texts, folders: ['model', 'weights', 'gantry'] });
+  const fingerprint = await syncFolder(dir, { copies, texts, folders: ['model', 'weights', 'gantry'] });
   const now = new Date();
   await utimes(dir, now, now);
   await removeStaleContexts(dirname(dir), now.getTime() - STALE_AFTER_MS);
-  return { dir, dockerfile: join(dir, 'Dockerfile') };
+  return { dir, dockerfile: join(dir, 'Dockerfile'), fingerprint };
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { GantryError } from '../errors.js';
 import { commitImageReference, imageReference } from '../image-reference.js';
 import { prepareBuildContext } from './build-context.js';
 import { BuildProgress } from './build-progress.js';
-import { inspectImage, requireDockerEngine, runDocker } from './docker.js';
+import { type DockerImage, inspectImage, requireDockerEngine, runDocker } from './docker.js';
 import { type BuildMetadata, renderDockerfile } from './render-dockerfile.js';
 import { chooseBaseImage, selectTemplate, type TemplateSelection } from './select-template.js';
 
@@ -171,6 +172,24 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
     : await timed(request, 'context', () =>
         prepareBuildContext(request.modelDir, manifest, target.name, plan.dockerfile, gantryFiles),
       );
+  const key = context
+    ? await timed(request, 'reuse check', () => buildKey(context.fingerprint, plan.baseImage, request))
+    : undefined;
+  // A cold build (--no-cache) builds anyway, but labels its image so the next build can reuse it.
+  const built =
+    key && !request.noCache
+      ? await timed(request, 'reuse check', () => inspectImage(plan.tags[0]!))
+      : undefined;
+  if (key && built?.Config.Labels?.[BUILD_KEY_LABEL] === key) {
+    // The engine has this exact build: same context, Dockerfile, arguments, platform and base image.
+    request.onProgress?.('unchanged: reusing the image built before');
+    for (const tag of plan.tags.filter((t) => !built.RepoTags?.includes(t))) {
+      const tagged = await runDocker(['tag', built.Id, tag], { timeoutMs: 30_000 });
+      if (tagged.code !== 0)
+        throw new GantryError('build_failed', `cannot tag ${tag}: ${tagged.tail.join('\n')}`, 1);
+    }
+    return finish(request, plan, built, Date.now() - started, true);
+  }
   const progress = new BuildProgress();
   const args = [
     'build',
@@ -182,6 +201,7 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
     context?.dockerfile ?? resolve(request.modelDir, (plan.selection as { dockerfile: string }).dockerfile),
     ...(plan.baseImage ? ['--build-arg', `BASE_IMAGE=${plan.baseImage}`] : []),
     ...Object.entries(target.build_args).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]),
+    ...(key ? ['--label', `${BUILD_KEY_LABEL}=${key}`] : []),
     ...plan.tags.flatMap((tag) => ['-t', tag]),
     context?.dir ?? request.modelDir,
   ];
@@ -213,8 +233,19 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
   const image = await timed(request, 'inspect', () => inspectImage(plan.tags[0]!));
   if (image === undefined)
     throw new GantryError('build_failed', `the engine has no image ${plan.tags[0]} after building it`, 1);
-  const duration = Date.now() - started;
+  return finish(request, plan, image, Date.now() - started, false, progress.cache());
+}
 
+/** Pushes when asked, and writes the build record of an image built (or reused) for a request. */
+async function finish(
+  request: BuildRequest,
+  plan: Awaited<ReturnType<typeof planBuild>>,
+  image: DockerImage,
+  duration: number,
+  reused: boolean,
+  cache?: BuildRecord['cache'],
+): Promise<BuildRecord> {
+  const { manifest, target } = request;
   let digest: string | undefined;
   if (request.push) {
     request.onProgress?.(`pushing ${plan.tags.length} tag${plan.tags.length === 1 ? '' : 's'}`);
@@ -244,8 +275,37 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
     base_image: plan.baseImage,
     dockerfile:
       plan.selection.kind === 'own' ? plan.selection.dockerfile : `dockerfiles/${plan.selection.file}`,
-    cache: progress.cache(),
+    ...(cache ? { cache } : {}),
+    ...(reused ? { reused } : {}),
     git_sha: plan.git.sha,
     built_at: (request.now?.() ?? new Date()).toISOString(),
   };
+}
+
+/** Label carrying what an image was built from, so an identical rebuild can be skipped. */
+const BUILD_KEY_LABEL = 'dev.gantry.build-key';
+
+/**
+ * What decides a build's result: the context (Dockerfile included), the platform, the builder, the
+ * build arguments and the exact base image. Undefined when the base image is not here yet (the build
+ * pulls it, and may get a newer one).
+ */
+async function buildKey(
+  contextFingerprint: string,
+  baseImage: string | undefined,
+  request: BuildRequest,
+): Promise<string | undefined> {
+  const base = baseImage ? await inspectImage(baseImage) : undefined;
+  if (baseImage && !base) return undefined;
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        context: contextFingerprint,
+        platform: `linux/${request.target.arch}`,
+        buildkit: request.buildkit ?? true,
+        args: request.target.build_args,
+        base: base?.Id ?? null,
+      }),
+    )
+    .digest('hex');
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 
@@ -56,15 +57,23 @@ export async function folderFiles(
 
 /**
  * Makes `dir` hold exactly what is wanted, touching only what changed: an unchanged file keeps its
- * modification time, so the engine's context transfer and layer cache see it as unchanged.
+ * modification time, so the engine's context transfer and layer cache see it as unchanged. Returns a
+ * fingerprint of what the folder now holds (by the same size-and-time rule for copies, by content for
+ * texts): equal fingerprints, equal folders.
  */
-export async function syncFolder(dir: string, wanted: FolderWanted): Promise<void> {
+export async function syncFolder(dir: string, wanted: FolderWanted): Promise<string> {
   const sources = await Promise.all(
     [...wanted.copies].map(async ([path, source]) => {
       const info = await stat(source);
-      return { path, size: info.size, mtimeMs: info.mtimeMs };
+      return { path, size: info.size, mtimeMs: info.mtimeMs, mode: info.mode };
     }),
   );
+  const fingerprint = createHash('sha256');
+  for (const f of [...sources].sort((a, b) => (a.path < b.path ? -1 : 1)))
+    fingerprint.update(`file\0${f.path}\0${f.size}\0${f.mtimeMs}\0${f.mode}\n`);
+  for (const [path, text] of [...wanted.texts].sort(([a], [b]) => (a < b ? -1 : 1)))
+    fingerprint.update(`text\0${path}\0${Buffer.byteLength(text)}\n`).update(text);
+  for (const folder of [...wanted.folders].sort()) fingerprint.update(`folder\0${folder}\n`);
   const { copy, remove } = syncActions(sources, await folderFiles(dir));
   const removed = remove.filter((path) => !wanted.texts.has(path));
   await Promise.all(removed.map((path) => rm(join(dir, path))));
@@ -80,6 +89,7 @@ export async function syncFolder(dir: string, wanted: FolderWanted): Promise<voi
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, text);
   }
+  return fingerprint.digest('hex');
 }
 
 /** Folders the removals left empty, deepest first: a template's COPY would carry them into the image. */
