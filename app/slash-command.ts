@@ -80,10 +80,11 @@ export function slashCommand(app: Probot) {
     if (!parsed) return;
     const { owner, repo } = context.repo();
     const bot = await botLogin(app);
-    const { data: reactions } = await context.octokit.rest.reactions.listForIssueComment({
+    const reactions = await context.octokit.paginate(context.octokit.rest.reactions.listForIssueComment, {
       owner,
       repo,
       comment_id: comment.id,
+      per_page: 100,
     });
     if (reactions.some((r) => r.user?.login === bot)) return;
 

@@ -560,11 +560,15 @@ export class GitHubSimulator {
       comment.body = (body as { body: string }).body;
       return { status: 200, body: issueComment(full, comment) };
     },
-    'GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions': (p) => {
+    'GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions': (p, query) => {
       const reactions = this.repository(`${p.owner}/${p.repo}`).reactions.filter(
         (r) => r.comment === Number(p.comment_id),
       );
-      return { status: 200, body: reactions.map(reaction) };
+      return this.page(
+        reactions.map(reaction),
+        query,
+        `/repos/${p.owner}/${p.repo}/issues/comments/${p.comment_id}/reactions`,
+      );
     },
     'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions': (p, _, body) => {
       const repo = this.repository(`${p.owner}/${p.repo}`);
