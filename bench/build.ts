@@ -58,9 +58,9 @@ for (const model of MODELS) {
     const { manifest } = await loadManifest(join(dir, 'model.yml'));
     if (!manifest) throw new Error(`${model.folder}/model.yml is not valid`);
     const phases = new Map<string, number>();
-    const build = (noCache: boolean) =>
+    const build = (noCache: boolean, timePhases = !noCache) =>
       buildImage({
-        onPhase: noCache ? undefined : (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms),
+        onPhase: timePhases ? (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms) : undefined,
         modelDir: dir,
         manifest,
         target: manifest.targets[0]!,
@@ -77,13 +77,34 @@ for (const model of MODELS) {
     const rebuilds = [];
     for (let i = 0; i < CACHED_RUNS; i++) rebuilds.push(await build(false));
     const cached = rebuilds.sort((a, b) => a.duration_ms - b.duration_ms)[Math.floor(CACHED_RUNS / 2)]!;
+    // A new commit with the same files: the image's labels (revision, created) change, so the engine
+    // rebuilds from its layer cache instead of the image being reused.
+    execFileSync(
+      'git',
+      [
+        '-c',
+        'user.name=bench',
+        '-c',
+        'user.email=b@example.com',
+        'commit',
+        '-q',
+        '--allow-empty',
+        '-m',
+        'again',
+      ],
+      { cwd: dir },
+    );
+    const recommit = await build(false, false);
     rows.push({
       model: model.name,
       image: cold.image,
       cold_ms: cold.duration_ms,
       cached_ms: cached.duration_ms,
       ratio: cached.duration_ms / cold.duration_ms,
-      cached_steps: cached.cache,
+      reused: cached.reused === true,
+      new_commit_ms: recommit.duration_ms,
+      new_commit_ratio: recommit.duration_ms / cold.duration_ms,
+      new_commit_steps: recommit.cache,
       same_image: cold.image_id === cached.image_id,
       size_bytes: cached.size_bytes,
       base_image: model.base,
@@ -99,13 +120,18 @@ for (const model of MODELS) {
 }
 
 const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
-console.log('model    cold      cached    cached/cold  steps cached  same image  size');
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+console.log(
+  'model    cold      unchanged  /cold   reused  same image  new commit  /cold   steps cached  size',
+);
 for (const r of rows) {
   console.log(
-    `${r.model.padEnd(8)} ${ms(r.cold_ms).padEnd(9)} ${ms(r.cached_ms).padEnd(9)} ${`${(r.ratio * 100).toFixed(1)}%`.padEnd(12)} ${`${r.cached_steps?.cached}/${r.cached_steps?.steps}`.padEnd(13)} ${String(r.same_image).padEnd(11)} ${(r.size_bytes / 1e6).toFixed(1)} MB`,
+    `${r.model.padEnd(8)} ${ms(r.cold_ms).padEnd(9)} ${ms(r.cached_ms).padEnd(10)} ${pct(r.ratio).padEnd(7)} ${String(r.reused).padEnd(7)} ${String(r.same_image).padEnd(11)} ${ms(r.new_commit_ms).padEnd(11)} ${pct(r.new_commit_ratio).padEnd(7)} ${`${r.new_commit_steps?.cached}/${r.new_commit_steps?.steps}`.padEnd(13)} ${(r.size_bytes / 1e6).toFixed(1)} MB`,
   );
 }
-console.log(`where a cached rebuild spends its time (mean of ${CACHED_RUNS}; cached above is their median):`);
+console.log(
+  `where an unchanged rebuild spends its time (mean of ${CACHED_RUNS}; the table shows their median):`,
+);
 for (const r of rows) {
   const spent = Object.entries(r.cached_phases_ms).map(([phase, ms]) => `${phase} ${ms} ms`);
   console.log(`  ${r.model.padEnd(8)} ${spent.join(', ')}`);
@@ -113,7 +139,7 @@ for (const r of rows) {
 const worst = Math.max(...rows.map((r) => r.ratio));
 const verdict = worst <= TARGET_RATIO ? 'meets' : 'misses';
 console.log(
-  `cached rebuilds ${verdict} the target: at most ${TARGET_RATIO * 100}% of a cold build (worst ${(worst * 100).toFixed(1)}%)`,
+  `unchanged rebuilds ${verdict} the target: at most ${TARGET_RATIO * 100}% of a cold build (worst ${(worst * 100).toFixed(1)}%); after a new commit with the same files, worst ${pct(Math.max(...rows.map((r) => r.new_commit_ratio)))}`,
 );
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 const out = join(ROOT, 'bench/results/build.json');
