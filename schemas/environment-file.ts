@@ -12,6 +12,11 @@ export const EnvironmentFile = z
         z.string(),
         z.strictObject({
           version: z.string(),
+          digest: z
+            .string()
+            .regex(/^[a-f0-9]{64}$/)
+            .optional()
+            .meta({ description: 'The digest of the version document: the exact version recorded.' }),
           history: z.array(EnvironmentEntry).default([]),
         }),
       )

@@ -22,7 +22,8 @@ export interface EnvironmentChange {
   body: string;
 }
 
-function readFile(text: string | undefined, path: string): EnvironmentFile {
+/** An environment file's content, checked; a missing file (undefined) is an environment nothing runs in yet. */
+export function parseEnvironmentFile(text: string | undefined, path: string): EnvironmentFile {
   const parsed = EnvironmentFile.safeParse(text === undefined ? {} : (parse(text) ?? {}));
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
@@ -30,6 +31,11 @@ function readFile(text: string | undefined, path: string): EnvironmentFile {
     'environment_file_malformed',
     `${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
   );
+}
+
+/** An environment file as Gantry writes it, with a first line saying how it is meant to change. */
+export function renderEnvironmentFile(environment: string, file: EnvironmentFile): string {
+  return `# Desired state of the ${environment} environment, kept by Gantry: change it through a promotion pull request.\n${stringify(file)}`;
 }
 
 /**
@@ -42,7 +48,7 @@ export function environmentChange(
   by: { actor: string; now: Date; note: string },
 ): EnvironmentChange {
   const path = environmentPath(request.environment);
-  const file = readFile(current, path);
+  const file = parseEnvironmentFile(current, path);
   const state = file.models[request.model];
   const history = state?.history ?? [];
   const fields = {
@@ -74,7 +80,7 @@ export function environmentChange(
     };
   }
   const models = { ...file.models, [request.model]: { version: entry.to, history: [...history, entry] } };
-  const text = `# Desired state of the ${request.environment} environment, kept by Gantry: change it through a promotion pull request.\n${stringify({ models })}`;
+  const text = renderEnvironmentFile(request.environment, { models });
   const verb = request.kind === 'promote' ? 'Promote' : 'Roll back';
   const slug = `${request.model.replaceAll('/', '-')}-${entry.to}`;
   return {

@@ -1,11 +1,10 @@
-import semver from 'semver';
-import {
-  type EnvironmentEntry,
-  type ModelVersion,
+import type {
+  EnvironmentEntry,
+  ModelVersion,
   StoredVersion,
-  type VersionDraft,
-  type VersionRecords,
-  type VersionState,
+  VersionDraft,
+  VersionRecords,
+  VersionState,
 } from '../../schemas/model-version.js';
 import { GantryError } from '../errors.js';
 import { advanceRef, commitFile, git, gitOrFail, readObjects } from '../git-plumbing.js';
@@ -20,6 +19,7 @@ import type {
   RollbackRequest,
   VersionFilter,
 } from './model-registry.js';
+import { parseStoredVersion, selectVersions, withState } from './stored-versions.js';
 import { checkSameVersion, prepareVersion, readVersionRecords } from './version-content.js';
 import { fromRefSafe, parseVersionTag, refSafe, versionTag } from './version-tag.js';
 
@@ -46,28 +46,6 @@ function parseHistory(text: string | undefined): EnvironmentEntry[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as EnvironmentEntry);
-}
-
-function bySemver(a: StoredVersion, b: StoredVersion): number {
-  return a.model === b.model ? semver.compareBuild(a.version, b.version) : a.model < b.model ? -1 : 1;
-}
-
-function parseStored(ref: string, text: string): StoredVersion {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    data = undefined;
-  }
-  const parsed = StoredVersion.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new GantryError(
-    'registry_corrupted',
-    `${ref}:version.json is not a Gantry model version (${issue?.path.join('.') || 'the document'}: ${issue?.message}); ` +
-      'it was written by another Gantry version or edited by hand',
-    1,
-  );
 }
 
 function tagMessage(stored: StoredVersion, recordCommit: string): string {
@@ -110,7 +88,9 @@ export class GitRegistry implements ModelRegistry {
       this.repoDir,
       refs.map((ref) => `${ref}:version.json`),
     );
-    return texts.flatMap((text, i) => (text === undefined ? [] : [parseStored(refs[i]!, text)]));
+    return texts.flatMap((text, i) =>
+      text === undefined ? [] : [parseStoredVersion(`${refs[i]}:version.json`, text)],
+    );
   }
 
   private async stored(model: string, version: string): Promise<StoredVersion | undefined> {
@@ -142,19 +122,9 @@ export class GitRegistry implements ModelRegistry {
     });
   }
 
-  private withState(versions: StoredVersion[], pointers: EnvironmentPointer[]): ModelVersion[] {
-    return versions.map((v) => {
-      const environments = pointers
-        .filter((p) => p.model === v.model && p.version === v.version)
-        .map((p) => p.environment)
-        .sort();
-      return { ...v, state: environments.length > 0 ? 'released' : 'candidate', environments };
-    });
-  }
-
   async get(model: string, version: string): Promise<ModelVersion | undefined> {
     const stored = await this.stored(model, version);
-    return stored ? this.withState([stored], await this.environments(model))[0] : undefined;
+    return stored ? withState([stored], await this.environments(model))[0] : undefined;
   }
 
   async records(model: string, version: string): Promise<VersionRecords> {
@@ -183,15 +153,7 @@ export class GitRegistry implements ModelRegistry {
       (ref) =>
         filter.model === undefined || parseVersionTag(ref.slice(VERSIONS.length))?.model === filter.model,
     );
-    const versions = this.withState(
-      (await this.storedVersions(refs)).sort(bySemver),
-      await this.environments(filter.model),
-    );
-    return versions.filter(
-      (v) =>
-        (filter.state === undefined || v.state === filter.state) &&
-        (filter.environment === undefined || v.environments.includes(filter.environment)),
-    );
+    return selectVersions(await this.storedVersions(refs), await this.environments(filter.model), filter);
   }
 
   async latest(model: string, state?: VersionState): Promise<ModelVersion | undefined> {

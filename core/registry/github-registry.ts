@@ -1,0 +1,452 @@
+import type { Octokit } from '@octokit/rest';
+import type {
+  EnvironmentEntry,
+  ModelVersion,
+  StoredVersion,
+  VersionDraft,
+  VersionRecords,
+  VersionState,
+} from '../../schemas/model-version.js';
+import {
+  environmentPath,
+  parseEnvironmentFile,
+  renderEnvironmentFile,
+} from '../commands/environment-change.js';
+import { GantryError } from '../errors.js';
+import { planPromotion, planRollback } from './environment-history.js';
+import type {
+  Actor,
+  EnvironmentChange,
+  EnvironmentPointer,
+  ModelRegistry,
+  PromoteRequest,
+  RecordOutcome,
+  RollbackRequest,
+  VersionFilter,
+} from './model-registry.js';
+import { releaseNotes } from './release-notes.js';
+import { parseStoredVersion, selectVersions, withState } from './stored-versions.js';
+import { checkSameVersion, prepareVersion, readVersionRecords } from './version-content.js';
+import { parseVersionTag, versionTag } from './version-tag.js';
+
+export interface GitHubRegistryOptions {
+  /** Authenticated for the repository: an installation, an Actions token or a user's token. */
+  octokit: Octokit;
+  owner: string;
+  repo: string;
+  /** The default branch, where `.gantry/environments/*.yml` lives. */
+  branch?: string;
+  /** The environment whose versions are full releases, the one running there marked latest. */
+  production?: string;
+  /** How often an environment change is tried again when another writer moved the file first. */
+  attempts?: number;
+}
+
+type Release = Awaited<ReturnType<Octokit['rest']['repos']['getRelease']>>['data'];
+type Asset = Release['assets'][number];
+
+const VERSION_ASSET = 'version.json';
+const ENVIRONMENTS_DIR = '.gantry/environments/';
+
+const statusOf = (error: unknown) => (error as { status?: number }).status;
+
+function assetText(data: unknown): string {
+  if (typeof data === 'string') return data;
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+/**
+ * The registry kept on GitHub itself, through the REST API:
+ * - a version is a release whose tag is `MODEL@VERSION` on the version's commit; it is made as a draft,
+ *   its version document and records uploaded as assets, then published, so it works with immutable
+ *   releases. It stays a pre-release while a candidate; promotion to production makes it a full
+ *   release and the latest;
+ * - what each environment runs is `.gantry/environments/ENV.yml` on the default branch (GitOps): per
+ *   model, the version, its digest and every move that led there. It is written through the contents
+ *   API against the file's blob, so a writer that lost a race reads again and retries;
+ * - each move of an environment is also a GitHub Deployment of the version's tag, with a status.
+ */
+export class GitHubRegistry implements ModelRegistry {
+  private readonly octokit: Octokit;
+  private readonly repository: { owner: string; repo: string };
+  private readonly branch: string;
+  private readonly production: string;
+  private readonly attempts: number;
+  /** Version documents by asset id: an uploaded asset never changes. */
+  private readonly documents = new Map<number, StoredVersion>();
+
+  constructor(options: GitHubRegistryOptions) {
+    this.octokit = options.octokit;
+    this.repository = { owner: options.owner, repo: options.repo };
+    this.branch = options.branch ?? 'main';
+    this.production = options.production ?? 'production';
+    this.attempts = options.attempts ?? 20;
+  }
+
+  private get where(): string {
+    return `${this.repository.owner}/${this.repository.repo}`;
+  }
+
+  private async download(asset: Asset): Promise<string> {
+    const { data } = await this.octokit.rest.repos.getReleaseAsset({
+      ...this.repository,
+      asset_id: asset.id,
+      headers: { accept: 'application/octet-stream' },
+    });
+    return assetText(data);
+  }
+
+  /** The version a release holds; undefined for a release that is not a Gantry version. */
+  private async versionOf(release: Release): Promise<StoredVersion | undefined> {
+    const asset = release.assets.find((a) => a.name === VERSION_ASSET && a.state === 'uploaded');
+    if (!asset || !parseVersionTag(release.tag_name)) return undefined;
+    let stored = this.documents.get(asset.id);
+    if (!stored) {
+      stored = parseStoredVersion(
+        `${VERSION_ASSET} of release ${release.tag_name} in ${this.where}`,
+        await this.download(asset),
+      );
+      this.documents.set(asset.id, stored);
+    }
+    return stored;
+  }
+
+  /** The published release of a tag (a draft has no tag yet). */
+  private async releaseOf(tag: string): Promise<Release | undefined> {
+    try {
+      return (await this.octokit.rest.repos.getReleaseByTag({ ...this.repository, tag })).data;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private async stored(model: string, version: string): Promise<StoredVersion | undefined> {
+    const release = await this.releaseOf(versionTag(model, version));
+    return release && !release.draft ? this.versionOf(release) : undefined;
+  }
+
+  private releases(): Promise<Release[]> {
+    return this.octokit.paginate(this.octokit.rest.repos.listReleases, { ...this.repository, per_page: 100 });
+  }
+
+  /** A file on the default branch with its blob id, or undefined when it does not exist. */
+  private async readFile(path: string): Promise<{ text: string; sha: string } | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.getContent({
+        ...this.repository,
+        path,
+        ref: this.branch,
+      });
+      if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+        throw new GantryError('environment_file_malformed', `${path} in ${this.where} is not a file`, 1);
+      return { text: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private async environmentFile(environment: string) {
+    const path = environmentPath(environment);
+    const file = await this.readFile(path);
+    return { path, file, parsed: parseEnvironmentFile(file?.text, `${this.where}:${path}`) };
+  }
+
+  /** The environments that have a file on the default branch. */
+  private async environmentNames(): Promise<string[]> {
+    const { data: ref } = await this.octokit.rest.git.getRef({
+      ...this.repository,
+      ref: `heads/${this.branch}`,
+    });
+    const { data: tree } = await this.octokit.rest.git.getTree({
+      ...this.repository,
+      tree_sha: ref.object.sha,
+      recursive: '1',
+    });
+    return tree.tree.flatMap((entry) => {
+      const name = entry.path?.startsWith(ENVIRONMENTS_DIR) ? entry.path.slice(ENVIRONMENTS_DIR.length) : '';
+      return entry.type === 'blob' && /^[^/]+\.yml$/.test(name) ? [name.slice(0, -'.yml'.length)] : [];
+    });
+  }
+
+  async environments(model?: string): Promise<EnvironmentPointer[]> {
+    const files = await Promise.all(
+      (await this.environmentNames()).map(async (environment) => ({
+        environment,
+        parsed: (await this.environmentFile(environment)).parsed,
+      })),
+    );
+    return files.flatMap(({ environment, parsed }) =>
+      Object.entries(parsed.models)
+        .filter(([name]) => model === undefined || name === model)
+        .map(([name, state]) => ({ model: name, environment, version: state.version })),
+    );
+  }
+
+  async get(model: string, version: string): Promise<ModelVersion | undefined> {
+    const stored = await this.stored(model, version);
+    return stored ? withState([stored], await this.environments(model))[0] : undefined;
+  }
+
+  async records(model: string, version: string): Promise<VersionRecords> {
+    const release = await this.releaseOf(versionTag(model, version));
+    const stored = release && (await this.versionOf(release));
+    if (!release || !stored)
+      throw new GantryError('unknown_version', `${model}@${version} is not recorded in ${this.where}`, 1);
+    return readVersionRecords(stored, async (ref) => {
+      const asset = release.assets.find((a) => a.name === ref.name && a.state === 'uploaded');
+      if (!asset)
+        throw new GantryError(
+          'record_missing',
+          `${ref.name} of ${model}@${version} is missing from the assets of release ${release.tag_name}`,
+          1,
+        );
+      return this.download(asset);
+    });
+  }
+
+  async list(filter: VersionFilter = {}): Promise<ModelVersion[]> {
+    const releases = (await this.releases()).filter(
+      (r) => !r.draft && (filter.model === undefined || parseVersionTag(r.tag_name)?.model === filter.model),
+    );
+    const stored = (await Promise.all(releases.map((r) => this.versionOf(r)))).filter(
+      (v): v is StoredVersion => v !== undefined,
+    );
+    return selectVersions(stored, await this.environments(filter.model), filter);
+  }
+
+  async latest(model: string, state?: VersionState): Promise<ModelVersion | undefined> {
+    return (await this.list({ model, state })).at(-1);
+  }
+
+  async current(model: string, environment: string): Promise<ModelVersion | undefined> {
+    const state = (await this.environmentFile(environment)).parsed.models[model];
+    return state ? this.get(model, state.version) : undefined;
+  }
+
+  async history(model: string, environment: string): Promise<EnvironmentEntry[]> {
+    return (await this.environmentFile(environment)).parsed.models[model]?.history ?? [];
+  }
+
+  private async existing(release: Release, stored: StoredVersion): Promise<RecordOutcome> {
+    const existing = await this.versionOf(release);
+    if (!existing)
+      throw new GantryError(
+        'tag_exists',
+        `cannot record ${stored.model}@${stored.version}: release ${release.tag_name} exists in ${this.where} and is not a Gantry version`,
+        1,
+      );
+    checkSameVersion(existing, stored);
+    return { version: (await this.get(stored.model, stored.version))!, created: false };
+  }
+
+  private async checkCommit(stored: StoredVersion): Promise<void> {
+    try {
+      await this.octokit.rest.git.getCommit({ ...this.repository, commit_sha: stored.git_sha });
+    } catch (error) {
+      if (statusOf(error) !== 404 && statusOf(error) !== 422) throw error;
+      throw new GantryError(
+        'unknown_commit',
+        `${stored.model}@${stored.version} names commit ${stored.git_sha}, which is not in ${this.where}: push it, then record again`,
+        1,
+      );
+    }
+  }
+
+  /** A draft an earlier, interrupted recording of the same content left: it is finished, not duplicated. */
+  private async unfinishedDraft(tag: string, stored: StoredVersion): Promise<Release | undefined> {
+    for (const release of await this.releases()) {
+      if (!release.draft || release.tag_name !== tag) continue;
+      const earlier = await this.versionOf(release);
+      if (earlier?.digest === stored.digest) return release;
+    }
+    return undefined;
+  }
+
+  async record(draft: VersionDraft, by: Actor): Promise<RecordOutcome> {
+    const { stored, files } = prepareVersion(draft, by);
+    const tag = versionTag(stored.model, stored.version);
+    const published = await this.releaseOf(tag);
+    if (published) return this.existing(published, stored);
+    await this.checkCommit(stored);
+
+    let release = await this.unfinishedDraft(tag, stored);
+    release ??= (
+      await this.octokit.rest.repos.createRelease({
+        ...this.repository,
+        tag_name: tag,
+        target_commitish: stored.git_sha,
+        name: `${stored.model} ${stored.version}`,
+        body: releaseNotes(stored, files),
+        draft: true,
+        prerelease: true,
+      })
+    ).data;
+    const uploaded = new Set(release.assets.filter((a) => a.state === 'uploaded').map((a) => a.name));
+    const assets = [
+      { name: VERSION_ASSET, text: `${JSON.stringify(stored, null, 2)}\n` },
+      ...files.map((f) => ({ name: f.ref.name, text: f.text })),
+    ];
+    // The version document first: a draft is recognised by it if this recording is interrupted.
+    for (const asset of assets.filter((a) => !uploaded.has(a.name)))
+      await this.octokit.rest.repos.uploadReleaseAsset({
+        ...this.repository,
+        release_id: release.id,
+        url: release.upload_url,
+        name: asset.name,
+        data: asset.text,
+        headers: {
+          'content-type': asset.name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+        },
+      });
+    try {
+      await this.octokit.rest.repos.updateRelease({
+        ...this.repository,
+        release_id: release.id,
+        draft: false,
+        make_latest: 'false',
+      });
+    } catch (error) {
+      // Another writer published the tag first: theirs is the version, ours was a duplicate.
+      const winner = statusOf(error) === 422 ? await this.releaseOf(tag) : undefined;
+      if (!winner) throw error;
+      await this.octokit.rest.repos.deleteRelease({ ...this.repository, release_id: release.id });
+      return this.existing(winner, stored);
+    }
+    return { version: (await this.get(stored.model, stored.version))!, created: true };
+  }
+
+  /**
+   * Moves a model in an environment: the file is read, the change planned on its history and written
+   * against the blob it was read at; when another writer got there first, it is read and planned again.
+   */
+  private async moveEnvironment(
+    model: string,
+    environment: string,
+    plan: (history: EnvironmentEntry[]) => EnvironmentChange,
+    digestOf: (version: string) => Promise<string | undefined>,
+  ): Promise<EnvironmentChange> {
+    for (let attempt = 0; attempt < this.attempts; attempt++) {
+      const { path, file, parsed } = await this.environmentFile(environment);
+      const change = plan(parsed.models[model]?.history ?? []);
+      if (!change.changed) return change;
+      const { entry } = change;
+      const digest = await digestOf(entry.to);
+      parsed.models[model] = {
+        version: entry.to,
+        ...(digest ? { digest } : {}),
+        history: [...(parsed.models[model]?.history ?? []), entry],
+      };
+      try {
+        await this.octokit.rest.repos.createOrUpdateFileContents({
+          ...this.repository,
+          path,
+          branch: this.branch,
+          message: `${entry.reason} ${model} in ${environment}: ${entry.from ?? '(none)'} -> ${entry.to}\n\nBy ${entry.actor}${entry.note ? `: ${entry.note}` : ''}`,
+          content: Buffer.from(renderEnvironmentFile(environment, parsed)).toString('base64'),
+          ...(file ? { sha: file.sha } : {}),
+        });
+        return change;
+      } catch (error) {
+        // 409: the file moved since it was read; 422 without a blob: another writer created it meanwhile.
+        const moved = statusOf(error) === 409 || (statusOf(error) === 422 && !file);
+        if (!moved) throw error;
+      }
+    }
+    throw new GantryError(
+      'environment_contended',
+      `could not move ${model} in ${environment} after ${this.attempts} attempts: too many concurrent changes`,
+      1,
+    );
+  }
+
+  /**
+   * What follows a move on GitHub, also when the move was already made (a repeated request converges):
+   * a deployment of the version's tag with a status, once per entry, and on production the release made
+   * final and latest.
+   */
+  private async announce(entry: EnvironmentEntry): Promise<void> {
+    const tag = versionTag(entry.model, entry.to);
+    const release = await this.releaseOf(tag);
+    const stored = release && (await this.versionOf(release));
+    if (!release || !stored) return;
+    const existing = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, {
+      ...this.repository,
+      environment: entry.environment,
+      ref: tag,
+      per_page: 100,
+    });
+    const done = existing.some((d) => {
+      const payload = d.payload as { model?: string; seq?: number };
+      return payload.model === entry.model && payload.seq === entry.seq;
+    });
+    if (!done) {
+      const description = `${entry.reason} ${entry.from ?? '(none)'} -> ${entry.to} by ${entry.actor}`.slice(
+        0,
+        140,
+      );
+      const { data: deployment } = await this.octokit.rest.repos.createDeployment({
+        ...this.repository,
+        ref: tag,
+        environment: entry.environment,
+        auto_merge: false,
+        // The gate has decided already; GitHub's commit status checks are not asked again.
+        required_contexts: [],
+        production_environment: entry.environment === this.production,
+        description,
+        payload: {
+          model: entry.model,
+          version: entry.to,
+          digest: stored.digest,
+          git_sha: stored.git_sha,
+          images: stored.images,
+          seq: entry.seq,
+          reason: entry.reason,
+          from: entry.from,
+        },
+      });
+      if (!('id' in deployment))
+        throw new GantryError('deployment_refused', `GitHub did not deploy ${tag}: ${deployment.message}`, 1);
+      await this.octokit.rest.repos.createDeploymentStatus({
+        ...this.repository,
+        deployment_id: deployment.id,
+        state: 'queued',
+        description,
+        ...(stored.lineage.run_url ? { log_url: stored.lineage.run_url } : {}),
+      });
+    }
+    if (entry.environment === this.production && (release.prerelease || !done))
+      await this.octokit.rest.repos.updateRelease({
+        ...this.repository,
+        release_id: release.id,
+        prerelease: false,
+        make_latest: 'true',
+      });
+  }
+
+  private digestOf = async (model: string, version: string) => (await this.stored(model, version))?.digest;
+
+  async promote(request: PromoteRequest): Promise<EnvironmentChange> {
+    const version = await this.stored(request.model, request.version);
+    const change = await this.moveEnvironment(
+      request.model,
+      request.environment,
+      (history) => planPromotion(history, version, request),
+      async () => version?.digest,
+    );
+    await this.announce(change.entry);
+    return change;
+  }
+
+  async rollback(request: RollbackRequest): Promise<EnvironmentChange> {
+    const change = await this.moveEnvironment(
+      request.model,
+      request.environment,
+      (history) => ({ entry: planRollback(history, request), changed: true }),
+      (version) => this.digestOf(request.model, version),
+    );
+    await this.announce(change.entry);
+    return change;
+  }
+}

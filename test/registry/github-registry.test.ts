@@ -1,0 +1,273 @@
+import { Octokit } from '@octokit/rest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { GitHubRegistry } from '../../core/registry/github-registry.js';
+import { EnvironmentFile } from '../../schemas/environment-file.js';
+import { GitHubSimulator } from '../github-simulator/github-simulator.js';
+import { SimulatedReleases } from '../github-simulator/release-routes.js';
+import { registryContract, versionDraft } from './registry-contract.js';
+
+let simulator: GitHubSimulator;
+let releases: SimulatedReleases;
+
+beforeAll(async () => {
+  simulator = new GitHubSimulator();
+  releases = new SimulatedReleases(simulator);
+  await simulator.start();
+}, 30_000);
+
+afterAll(() => simulator.stop());
+
+let repos = 0;
+/** Octokit logs every 404 it gets; here they are expected answers (a version or a file not there yet). */
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A fresh repository on the simulator, with a registry talking to it over HTTP. */
+function fixture() {
+  const name = `models-${++repos}`;
+  const full = `acme/${name}`;
+  let n = 0;
+  const backend = () =>
+    new GitHubRegistry({
+      octokit: new Octokit({ baseUrl: simulator.url, auth: 'ghs_test', log: quiet }),
+      owner: 'acme',
+      repo: name,
+    });
+  return {
+    full,
+    backend,
+    registry: backend(),
+    commit: async () =>
+      simulator.commit(full, { 'model.yml': `name: acme/chat\nversion: 1.0.${n++}\n` }, { branch: 'main' }),
+    /** The calls this repository got, as `METHOD /path-after-the-repository`. */
+    calls: () =>
+      simulator.calls
+        .filter((c) => c.path.startsWith(`/repos/${full}/`))
+        .map((c) => `${c.method} ${c.path.slice(`/repos/${full}`.length)}`),
+  };
+}
+
+registryContract('GitHub', async () => fixture());
+
+const alice = { actor: 'alice', now: new Date('2026-11-23T10:00:00.000Z') };
+const bob = { actor: 'bob', now: new Date('2026-11-23T11:00:00.000Z') };
+
+describe('GitHubRegistry', () => {
+  it('makes each version a draft release, uploads its records, then publishes it as a pre-release', async () => {
+    const { full, registry, commit, calls } = fixture();
+    const sha = await commit();
+    const before = calls().length;
+    const { version } = await registry.record(
+      versionDraft('acme/chat', '1.0.0', sha, { verdict: 'pass', against: '0.9.0' }),
+      alice,
+    );
+    const writes = calls()
+      .slice(before)
+      .filter((c) => !c.startsWith('GET'));
+    const id = releases.repository(full).releases[0]!.id;
+    expect(writes).toEqual([
+      'POST /releases',
+      ...['version.json', ...version.records.map((r) => r.name)].map(() => `POST /releases/${id}/assets`),
+      `PATCH /releases/${id}`,
+    ]);
+    const [release] = releases.repository(full).releases;
+    expect(release).toMatchObject({
+      tag_name: 'acme/chat@1.0.0',
+      target_commitish: sha,
+      name: 'acme/chat 1.0.0',
+      draft: false,
+      prerelease: true,
+      immutable: true,
+    });
+    expect(release!.assets.map((a) => a.name)).toEqual([
+      'version.json',
+      'model.yml',
+      'build-cpu.json',
+      'bench-chat-1.json',
+      'bench-chat-2.json',
+      'eval-holdout.json',
+      'gate.json',
+    ]);
+    expect(JSON.parse(release!.assets[0]!.text)).toMatchObject({ digest: version.digest, git_sha: sha });
+    expect(releases.repository(full).tags.get('acme/chat@1.0.0')).toBe(sha);
+    expect(release!.body).toContain('✅ gate **pass** against 0.9.0');
+    expect(release!.body).toMatch(/\| chat \| 2 \| 40 ok, 0 failed \| ttft_ms p50 [\d.]+, p99 [\d.]+ \|/);
+    expect(release!.body).toMatch(/\| holdout \| .*accuracy 0\.6667/);
+    expect(release!.body).toContain(`| cpu | \`127.0.0.1:5000/acme/chat@sha256:${'2'.repeat(64)}\` |`);
+
+    // Recording it again reads it back; nothing is uploaded to the published (immutable) release.
+    const again = calls().length;
+    expect(
+      (
+        await registry.record(
+          versionDraft('acme/chat', '1.0.0', sha, { verdict: 'pass', against: '0.9.0' }),
+          bob,
+        )
+      ).created,
+    ).toBe(false);
+    expect(
+      calls()
+        .slice(again)
+        .filter((c) => !c.startsWith('GET')),
+    ).toEqual([]);
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('finishes the draft an interrupted recording left instead of making a second release', async () => {
+    const { full, registry, commit } = fixture();
+    const sha = await commit();
+    // Every asset is uploaded, then publishing fails.
+    simulator.fail('PATCH', '/repos/{owner}/{repo}/releases/{release_id}', 502, 1);
+    const draft = versionDraft('acme/chat', '1.0.0', sha, { verdict: 'pass' });
+    await expect(registry.record(draft, alice)).rejects.toMatchObject({ status: 502 });
+    expect(releases.repository(full).releases).toMatchObject([{ draft: true }]);
+    expect(releases.repository(full).releases[0]!.assets).toHaveLength(7);
+    const { created } = await registry.record(draft, alice);
+    expect(created).toBe(true);
+    expect(releases.repository(full).releases).toHaveLength(1);
+    expect(releases.repository(full).releases[0]).toMatchObject({ draft: false });
+    expect((await registry.records('acme/chat', '1.0.0')).gate?.verdict).toBe('pass');
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('refuses a commit the repository does not have, and a release of that tag that is not a version', async () => {
+    const { full, registry, commit } = fixture();
+    await expect(
+      registry.record(versionDraft('acme/chat', '1.0.0', 'f'.repeat(40)), alice),
+    ).rejects.toMatchObject({ code: 'unknown_commit' });
+    const sha = await commit();
+    const octokit = new Octokit({ baseUrl: simulator.url });
+    await octokit.rest.repos.createRelease({
+      owner: 'acme',
+      repo: full.split('/')[1]!,
+      tag_name: 'acme/chat@1.0.0',
+      target_commitish: sha,
+    });
+    await expect(registry.record(versionDraft('acme/chat', '1.0.0', sha), alice)).rejects.toMatchObject({
+      code: 'tag_exists',
+    });
+    expect(await registry.list()).toEqual([]);
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('keeps each environment in .gantry/environments/ENV.yml, with a deployment and its status per move', async () => {
+    const { full, registry, commit } = fixture();
+    const sha = await commit();
+    for (const version of ['1.0.0', '1.1.0'])
+      await registry.record(versionDraft('acme/chat', version, sha, { verdict: 'pass' }), alice);
+    const at = { model: 'acme/chat', environment: 'production' };
+    await registry.promote({ ...at, version: '1.0.0', ...alice });
+    await registry.promote({ ...at, version: '1.1.0', note: 'faster', ...bob });
+    await registry.promote({ ...at, version: '1.1.0', ...bob });
+    await registry.rollback({ ...at, note: 'p99 doubled', ...alice });
+
+    const git = simulator.repository(full);
+    const text = git.commits.get(git.branches.get('main')!)!.get('.gantry/environments/production.yml')!;
+    expect(text).toMatch(/^# Desired state of the production environment/);
+    const file = EnvironmentFile.parse(parse(text));
+    const v100 = await registry.get('acme/chat', '1.0.0');
+    expect(file.models['acme/chat']).toMatchObject({ version: '1.0.0', digest: v100!.digest });
+    expect(file.models['acme/chat']!.history.map((e) => [e.seq, e.reason, e.to])).toEqual([
+      [1, 'promote', '1.0.0'],
+      [2, 'promote', '1.1.0'],
+      [3, 'rollback', '1.0.0'],
+    ]);
+
+    const deployments = releases.repository(full).deployments;
+    expect(deployments.map((d) => [d.ref, d.environment, d.sha, (d.payload as { seq: number }).seq])).toEqual(
+      [
+        ['acme/chat@1.0.0', 'production', sha, 1],
+        ['acme/chat@1.1.0', 'production', sha, 2],
+        ['acme/chat@1.0.0', 'production', sha, 3],
+      ],
+    );
+    expect(deployments[2]!.payload).toMatchObject({
+      model: 'acme/chat',
+      version: '1.0.0',
+      digest: v100!.digest,
+      reason: 'rollback',
+      from: '1.1.0',
+      images: { cpu: { digest: `sha256:${'2'.repeat(64)}` } },
+    });
+    expect(deployments.every((d) => d.production_environment)).toBe(true);
+    expect(deployments.map((d) => d.statuses.map((s) => s.state))).toEqual([
+      ['queued'],
+      ['queued'],
+      ['queued'],
+    ]);
+    expect(deployments[2]!.statuses[0]!.description).toBe('rollback 1.1.0 -> 1.0.0 by alice');
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('keeps a version a pre-release while a candidate; production makes it a full release and the latest', async () => {
+    const { full, registry, commit } = fixture();
+    const sha = await commit();
+    for (const version of ['1.0.0', '1.1.0', '1.2.0'])
+      await registry.record(versionDraft('acme/chat', version, sha, { verdict: 'pass' }), alice);
+    const state = releases.repository(full);
+    const release = (version: string) => state.releases.find((r) => r.tag_name === `acme/chat@${version}`)!;
+    await registry.promote({ model: 'acme/chat', version: '1.2.0', environment: 'staging', ...alice });
+    expect(release('1.2.0').prerelease).toBe(true);
+    expect(state.latest).toBeUndefined();
+    expect(state.deployments[0]).toMatchObject({ environment: 'staging', production_environment: false });
+
+    await registry.promote({ model: 'acme/chat', version: '1.0.0', environment: 'production', ...alice });
+    await registry.promote({ model: 'acme/chat', version: '1.1.0', environment: 'production', ...alice });
+    expect([release('1.0.0').prerelease, release('1.1.0').prerelease, release('1.2.0').prerelease]).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    expect(state.latest).toBe(release('1.1.0').id);
+    await registry.rollback({ model: 'acme/chat', environment: 'production', ...bob });
+    expect(state.latest).toBe(release('1.0.0').id);
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('loses no move when writers promote at once: a moved file is read again and the change retried', async () => {
+    const { full, registry, backend, commit, calls } = fixture();
+    const sha = await commit();
+    const versions = Array.from({ length: 6 }, (_, i) => `1.${i}.0`);
+    for (const version of versions) await registry.record(versionDraft('acme/chat', version, sha), alice);
+    const before = calls().length;
+    await Promise.all(
+      versions.map((version) =>
+        backend().promote({ model: 'acme/chat', version, environment: 'production', ...alice }),
+      ),
+    );
+    const history = await registry.history('acme/chat', 'production');
+    expect(history.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(history.map((e) => e.to).sort()).toEqual(versions);
+    for (const [i, entry] of history.entries()) expect(entry.from).toBe(history[i - 1]?.to ?? null);
+    const statuses = simulator.calls
+      .filter((c) => c.method === 'PUT' && c.path.startsWith(`/repos/${full}/contents/`))
+      .map((c) => c.status);
+    expect(statuses.filter((s) => s === 409 || s === 422).length).toBeGreaterThan(0);
+    expect(calls().slice(before).length).toBeGreaterThan(0);
+    expect(
+      releases
+        .repository(full)
+        .deployments.map((d) => (d.payload as { seq: number }).seq)
+        .sort(),
+    ).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await registry.current('acme/chat', 'production'))?.version).toBe(history.at(-1)!.to);
+    // The losers' refused writes are GitHub's documented answers, not violations.
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('converges when a promotion was written but its deployment was not', async () => {
+    const { full, registry, commit } = fixture();
+    const sha = await commit();
+    await registry.record(versionDraft('acme/chat', '1.0.0', sha, { verdict: 'pass' }), alice);
+    simulator.fail('POST', '/repos/{owner}/{repo}/deployments', 502, 1);
+    const promote = { model: 'acme/chat', version: '1.0.0', environment: 'production', ...alice };
+    await expect(registry.promote(promote)).rejects.toMatchObject({ status: 502 });
+    expect(releases.repository(full).deployments).toHaveLength(0);
+    expect((await registry.promote(promote)).changed).toBe(false);
+    expect((await registry.promote(promote)).changed).toBe(false);
+    expect(releases.repository(full).deployments).toHaveLength(1);
+    expect(releases.repository(full).releases[0]!.prerelease).toBe(false);
+    expect(await registry.history('acme/chat', 'production')).toHaveLength(1);
+    expect(simulator.violations).toEqual([]);
+  });
+});
