@@ -60,6 +60,24 @@ describe('SSE parser', () => {
     expect(parser.done).toBe(true);
   });
 
+  it('reads in full what changed after a run of events that begin alike', () => {
+    const parser = new SseParser();
+    const event = (created: number, delta: string) =>
+      `data: {"id":"a","created":${created},"choices":[{"delta":${delta}}]}\n\n`;
+    parser.push(
+      Buffer.from(
+        event(1, '{"content":"x"}') +
+          event(1, '{"content":"y"}') +
+          event(1, '{"content":""}') +
+          event(2, '{"content":"z"}'),
+      ),
+      1,
+    );
+    expect(parser.contentTimes).toEqual([1, 1, 1]);
+    parser.push(Buffer.from('data: {"id":"a","created":2,"error":{"message":"gone"}}\n\n'), 2);
+    expect(parser.malformed).toMatch(/gone/);
+  });
+
   it('counts completions text chunks', () => {
     const parser = new SseParser();
     parser.push(Buffer.from('data: {"choices":[{"text":" a"}]}\n\ndata: {"choices":[{"text":""}]}\n\n'), 0);
