@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { buildImage } from '../../core/build/build-image.js';
@@ -142,10 +143,14 @@ export function registerPipeline(program: Command, io: CliIo, exit: (code: ExitC
       const { version, source, dir } = outcome.baseline!;
       io.stdout(`\nagainst ${version} (${dir ? displayPath(io.cwd, dir) : source}):\n`);
       io.stdout(formatVerdict(outcome.verdict, io.isTTY));
-      if (outcome.report)
+      if (outcome.report) {
+        // The comment a pull request would get, as its markdown: what reviewers will read.
+        const comment = await readFile(outcome.report.comment, 'utf8');
         io.stdout(
-          `\nreport: ${displayPath(io.cwd, outcome.report.html)}\nPR comment: ${displayPath(io.cwd, outcome.report.comment)}\n`,
+          `\n── PR comment (${displayPath(io.cwd, outcome.report.comment)}) ──\n${comment.trimEnd()}\n──\n`,
         );
+        io.stdout(`\nreport: ${displayPath(io.cwd, outcome.report.html)}\n`);
+      }
       exit(verdictExitCode(outcome.verdict.verdict));
     });
 }

@@ -62,10 +62,14 @@ describe.each([
       const throughput = verdict.rules.find((r) => r.metric === 'output_tokens_per_s')!;
       expect(throughput.change!.high).toBeLessThan(-0.2);
       expect(throughput.location?.line).toBeGreaterThan(0);
-      const comment = second.stdout.match(/PR comment: (\S+)/)![1]!;
-      expect(readFileSync(join(root, comment), 'utf8')).toMatch(
-        /^<!-- gantry-report: chat-llm -->\n## ❌ chat-llm/,
+      // The PR comment is shown in the terminal and kept in the run's folder, the regression with its interval.
+      const comment = second.stdout.match(/── PR comment \((\S+)\) ──/)![1]!;
+      const markdown = readFileSync(join(root, comment), 'utf8');
+      expect(markdown).toMatch(/^<!-- gantry-report: chat-llm -->\n## ❌ chat-llm/);
+      expect(markdown).toMatch(
+        /\| `output_tokens_per_s` \| [\d.]+ \| [\d.]+ \| \*\*-\d+\.\d%\*\* \[-\d+\.\d%, -\d+\.\d%\] \| -10\.0% \| ❌ fail \|/,
       );
+      expect(second.stdout).toContain(markdown.trimEnd());
       expect(readFileSync(join(root, verdictFile, 'report.html'), 'utf8')).toContain('fails the gate');
       // Nothing is left running.
       expect((await runCli(['status'], { env })).stdout).not.toMatch(/healthy/);
