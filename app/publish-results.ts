@@ -1,10 +1,15 @@
 import type { Context, Probot } from 'probot';
 import {
   checkRunWrite,
+  formatRunKey,
   gateCheck,
+  isStale,
+  parseRunKey,
   RERUN_ACTION,
+  type RunKey,
   reportInput,
   unreadableResultsCheck,
+  withRunLine,
 } from '../core/app/gate-check.js';
 import { readResultsArtifact } from '../core/app/read-results-artifact.js';
 import { GATE_CHECK_NAME } from '../core/report/check-run-output.js';
@@ -34,6 +39,7 @@ async function upsertComments(
   bot: string,
   pullNumber: number,
   reports: readonly GateReport[],
+  key: RunKey,
 ): Promise<void> {
   const { owner, repo } = context.repo();
   const comments = await context.octokit.paginate(context.octokit.rest.issues.listComments, {
@@ -43,10 +49,11 @@ async function upsertComments(
     per_page: 100,
   });
   for (const report of reports) {
-    const body = prComment(reportInput(report, context.payload.workflow_run.html_url));
+    const body = withRunLine(prComment(reportInput(report, context.payload.workflow_run.html_url)), key);
     const marker = commentMarker(report.model);
     const mine = comments.find((c) => c.user?.login === bot && c.body?.startsWith(marker));
-    if (mine?.body === body) continue;
+    // The same results, or a later run's already there: a late or repeated event changes nothing.
+    if (mine?.body === body || (mine && isStale(key, parseRunKey(mine.body)))) continue;
     if (mine) await context.octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
     else await context.octokit.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body });
   }
@@ -96,7 +103,7 @@ export function publishResults(app: Probot) {
       reading = readResultsArtifact(new Uint8Array(data as ArrayBuffer));
     }
     const valid = reading.problems.length === 0;
-    const key = `workflow-run:${run.id}:${run.run_attempt ?? 1}`;
+    const key = { run: run.id, attempt: run.run_attempt ?? 1 };
     const { data: existing } = await context.octokit.rest.checks.listForRef({
       owner,
       repo,
@@ -110,7 +117,7 @@ export function publishResults(app: Probot) {
         {
           name: GATE_CHECK_NAME,
           head_sha: run.head_sha,
-          external_id: key,
+          external_id: formatRunKey(key),
           details_url: run.html_url,
           actions: [{ ...RERUN_ACTION }],
           ...(write.kind === 'update' ? { id: write.id } : {}),
@@ -130,6 +137,7 @@ export function publishResults(app: Probot) {
         bot,
         pullNumber,
         reading.reports.map((r) => r.report),
+        key,
       );
   };
 }

@@ -99,6 +99,37 @@ export function unreadableResultsCheck(problems: readonly string[], artifact: st
   };
 }
 
+/** Which workflow run and attempt a check or comment was written from: its natural key. */
+export interface RunKey {
+  run: number;
+  attempt: number;
+}
+
+export const formatRunKey = (key: RunKey) => `workflow-run:${key.run}:${key.attempt}`;
+
+export function parseRunKey(text: string | null | undefined): RunKey | undefined {
+  const found = /workflow-run:(\d+):(\d+)/.exec(text ?? '');
+  return found ? { run: Number(found[1]), attempt: Number(found[2]) } : undefined;
+}
+
+/**
+ * Whether results from `key` are older than those already written from `written`: run ids grow with
+ * time, and a re-run attempt comes after the one before. Late or out-of-order events never win.
+ */
+export function isStale(key: RunKey, written: RunKey | undefined): boolean {
+  if (!written) return false;
+  return key.run < written.run || (key.run === written.run && key.attempt < written.attempt);
+}
+
+/**
+ * A results comment with a hidden last line saying which run wrote it, so a later event can tell whether
+ * it is newer. A comment already at GitHub's limit goes without it.
+ */
+export function withRunLine(comment: string, key: RunKey): string {
+  const line = `\n<!-- gantry-run: ${formatRunKey(key)} -->\n`;
+  return Buffer.byteLength(comment + line) <= SUMMARY_BYTES ? comment + line : comment;
+}
+
 /** A check run already on the commit, as the checks API lists it. */
 export interface ExistingCheckRun {
   id: number;
@@ -107,15 +138,16 @@ export interface ExistingCheckRun {
 }
 
 /**
- * How to write a check whose natural key is `key` (a workflow run and attempt) given the newest runs of
- * that name on the commit: nothing when this key was already written, update a run still waiting (a
- * re-run asked for), otherwise create one.
+ * How to write the check of run `key` given the newest runs of that name on the commit: nothing when
+ * this run (or a later one) was already written, update a run still waiting (a re-run asked for),
+ * otherwise create one.
  */
 export function checkRunWrite(
   existing: readonly ExistingCheckRun[],
-  key: string,
+  key: RunKey,
 ): { kind: 'skip' } | { kind: 'update'; id: number } | { kind: 'create' } {
-  if (existing.some((r) => r.external_id === key && r.status === 'completed')) return { kind: 'skip' };
+  const written = existing.filter((r) => r.status === 'completed').map((r) => parseRunKey(r.external_id));
+  if (written.some((w) => w && !isStale(w, key))) return { kind: 'skip' };
   const waiting = existing.find((r) => r.status !== 'completed');
   return waiting ? { kind: 'update', id: waiting.id } : { kind: 'create' };
 }

@@ -43,14 +43,19 @@ describe('the gantry/gate check of several models', () => {
 });
 
 describe('checkRunWrite', () => {
-  it('writes nothing for a key already written, completes a waiting run, and otherwise creates one', () => {
-    const done = { id: 1, status: 'completed', external_id: 'workflow-run:7:1' };
-    expect(checkRunWrite([done], 'workflow-run:7:1')).toEqual({ kind: 'skip' });
-    expect(checkRunWrite([done], 'workflow-run:7:2')).toEqual({ kind: 'create' });
-    expect(checkRunWrite([{ id: 2, status: 'queued', external_id: 'rerun:x' }], 'workflow-run:8:1')).toEqual({
+  it('writes nothing for a run already written or older, completes a waiting run, and otherwise creates one', () => {
+    const done = { id: 1, status: 'completed', external_id: 'workflow-run:7:2' };
+    expect(checkRunWrite([done], { run: 7, attempt: 2 })).toEqual({ kind: 'skip' });
+    expect(checkRunWrite([done], { run: 7, attempt: 1 })).toEqual({ kind: 'skip' });
+    expect(checkRunWrite([done], { run: 6, attempt: 3 })).toEqual({ kind: 'skip' });
+    expect(checkRunWrite([done], { run: 7, attempt: 3 })).toEqual({ kind: 'create' });
+    expect(checkRunWrite([done], { run: 8, attempt: 1 })).toEqual({ kind: 'create' });
+    expect(
+      checkRunWrite([{ id: 2, status: 'queued', external_id: 'rerun:x' }], { run: 8, attempt: 1 }),
+    ).toEqual({
       kind: 'update',
       id: 2,
     });
-    expect(checkRunWrite([], 'workflow-run:8:1')).toEqual({ kind: 'create' });
+    expect(checkRunWrite([], { run: 8, attempt: 1 })).toEqual({ kind: 'create' });
   });
 });
