@@ -136,6 +136,8 @@ describe('summary', () => {
     expect(s.window_s).toBeCloseTo(0.49);
     expect(s.requests_per_s).toBeCloseTo(2 / 0.49);
     expect(s.output_tokens_per_s).toBeCloseTo(20 / 0.49);
+    // Both requests' tokens fall in the run's first second.
+    expect(s.peak_output_tokens_per_s).toBe(20);
     expect(s.ttft_ms!.n).toBe(2);
     expect(s.itl_ms!.n).toBe(18);
     expect(s.goodput_per_s).toBeCloseTo(1 / 0.49);
