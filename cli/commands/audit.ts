@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { Octokit } from '@octokit/rest';
 import { type Command, Option } from 'commander';
 import { auditCsv } from '../../core/audit/export-entries.js';
 import { GitAuditLog } from '../../core/audit/git-audit-log.js';
+import { GitHubAuditLog } from '../../core/audit/github-audit-log.js';
 import { GantryError } from '../../core/errors.js';
 import { AUDIT_EVENTS } from '../../schemas/audit-entry.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
@@ -12,19 +14,36 @@ export function registerAudit(program: Command, io: CliIo, exit: (code: ExitCode
   const audit = program
     .command('audit')
     .description('the tamper-evident audit trail: append-only, hash-chained, on its own branch');
-  const log = async (repo?: string) => new GitAuditLog(await repositoryRoot(resolve(io.cwd, repo ?? '.')));
+  /** The log of a local clone, or with --github the repository's on GitHub, through its API. */
+  const log = async (options: { repo?: string; github?: string }) => {
+    if (!options.github) return new GitAuditLog(await repositoryRoot(resolve(io.cwd, options.repo ?? '.')));
+    const [owner, repo, ...rest] = options.github.split('/');
+    if (!owner || !repo || rest.length > 0)
+      throw new GantryError('bad_option', `--github takes OWNER/REPO, not "${options.github}"`, 2);
+    const octokit = new Octokit({
+      auth: io.env.GITHUB_TOKEN,
+      baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com',
+    });
+    return new GitHubAuditLog({ octokit, owner, repo });
+  };
+  const githubOption = () =>
+    new Option(
+      '--github <owner/repo>',
+      'the log on GitHub, read through its API (GITHUB_TOKEN; GITHUB_API_URL for GitHub Enterprise Server)',
+    ).conflicts('repo');
 
   audit
     .command('verify')
     .description('prove no entry was edited, removed or reordered; exit 1 naming the first bad entry')
     .option('--repo <dir>', 'repository (default: the one here)')
+    .addOption(githubOption())
     .option(
       '--anchor <hash>',
       'a hash recorded elsewhere that must still be in the log (catches cut-off ends)',
     )
     .addOption(formatOption(['text', 'json']))
-    .action(async (options: { repo?: string; anchor?: string; format: OutputFormat }) => {
-      const verdict = await (await log(options.repo)).verify(options.anchor);
+    .action(async (options: { repo?: string; github?: string; anchor?: string; format: OutputFormat }) => {
+      const verdict = await (await log(options)).verify(options.anchor);
       if (options.format === 'json')
         io.stdout(`${JSON.stringify({ ...verdict, entries: verdict.entries.length }, null, 2)}\n`);
       else if (verdict.ok)
@@ -42,9 +61,10 @@ export function registerAudit(program: Command, io: CliIo, exit: (code: ExitCode
     .command('export')
     .description('write the audit log as JSON or CSV (after verifying it)')
     .option('--repo <dir>', 'repository (default: the one here)')
+    .addOption(githubOption())
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
-    .action(async (options: { repo?: string; format: 'json' | 'csv' }) => {
-      const verdict = await (await log(options.repo)).verify();
+    .action(async (options: { repo?: string; github?: string; format: 'json' | 'csv' }) => {
+      const verdict = await (await log(options)).verify();
       if (!verdict.ok)
         throw new GantryError(
           'audit_broken',
@@ -63,6 +83,7 @@ export function registerAudit(program: Command, io: CliIo, exit: (code: ExitCode
     .command('record')
     .description('append one entry (workflows without the app record their decisions this way)')
     .option('--repo <dir>', 'repository (default: the one here)')
+    .addOption(githubOption())
     .addOption(new Option('--event <event>', 'what happened').choices(AUDIT_EVENTS).makeOptionMandatory())
     .requiredOption('--model <name>', 'model name')
     .option('--version <version>', 'model version')
@@ -73,6 +94,7 @@ export function registerAudit(program: Command, io: CliIo, exit: (code: ExitCode
     .action(
       async (options: {
         repo?: string;
+        github?: string;
         event: (typeof AUDIT_EVENTS)[number];
         model: string;
         version?: string;
@@ -84,7 +106,7 @@ export function registerAudit(program: Command, io: CliIo, exit: (code: ExitCode
         const after = options.after
           ? (JSON.parse(await readFile(resolve(io.cwd, options.after), 'utf8')) as unknown)
           : undefined;
-        const entry = await (await log(options.repo)).append({
+        const entry = await (await log(options)).append({
           time: new Date().toISOString(),
           actor: options.actor,
           event: options.event,

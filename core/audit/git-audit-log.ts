@@ -1,10 +1,9 @@
 import type { AuditDraft, AuditEntry } from '../../schemas/audit-entry.js';
-import { GantryError } from '../errors.js';
 import { advanceRef, commitFile, gitOrFail, readRef } from '../git-plumbing.js';
-import { type ChainVerdict, chainEntry, verifyChain } from './hash-chain.js';
+import { AUDIT_BRANCH, AUDIT_FILE, appendEntry, auditContended } from './append-entry.js';
+import { type ChainVerdict, verifyChain } from './hash-chain.js';
 
-export const AUDIT_BRANCH = 'gantry-audit';
-const AUDIT_FILE = 'audit.jsonl';
+export { AUDIT_BRANCH };
 
 /**
  * The audit log of a repository: `audit.jsonl` on its own branch, written with git plumbing so the
@@ -43,30 +42,11 @@ export class GitAuditLog {
       this.ref,
       async (commit) => {
         const text = await this.textAt(commit);
-        const chain = verifyChain(text);
-        if (!chain.ok) {
-          throw new GantryError(
-            'audit_broken',
-            `the audit log on ${this.branch} is broken at line ${chain.line} (${chain.reason}); nothing was appended`,
-            1,
-          );
-        }
-        const entry = chainEntry(chain.entries.at(-1), draft);
-        const subject = `${entry.subject.model}${entry.subject.version ? `@${entry.subject.version}` : ''}`;
-        const next = await commitFile(
-          this.repoDir,
-          { name: AUDIT_FILE, text: `${text}${JSON.stringify(entry)}\n` },
-          commit,
-          `audit ${entry.seq}: ${entry.event} ${subject}`,
-        );
+        const { entry, log, message } = appendEntry(text, draft, this.branch);
+        const next = await commitFile(this.repoDir, { name: AUDIT_FILE, text: log }, commit, message);
         return { value: entry, commit: next };
       },
-      (n) =>
-        new GantryError(
-          'audit_contended',
-          `could not append to ${this.branch} after ${n} attempts: too many concurrent writers`,
-          1,
-        ),
+      (n) => auditContended(this.branch, n),
       attempts,
     );
   }

@@ -1,10 +1,10 @@
-import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GitHubRegistry } from '../../core/registry/github-registry.js';
 import { EnvironmentFile } from '../../schemas/environment-file.js';
 import { GitHubSimulator } from '../github-simulator/github-simulator.js';
 import { SimulatedReleases } from '../github-simulator/release-routes.js';
+import { simulatorOctokit } from '../github-simulator/simulator-octokit.js';
 import { registryContract, versionDraft } from './registry-contract.js';
 
 let simulator: GitHubSimulator;
@@ -19,8 +19,6 @@ beforeAll(async () => {
 afterAll(() => simulator.stop());
 
 let repos = 0;
-/** Octokit logs every 404 it gets; here they are expected answers (a version or a file not there yet). */
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A fresh repository on the simulator, with a registry talking to it over HTTP. */
 function fixture() {
@@ -29,7 +27,7 @@ function fixture() {
   let n = 0;
   const backend = () =>
     new GitHubRegistry({
-      octokit: new Octokit({ baseUrl: simulator.url, auth: 'ghs_test', log: quiet }),
+      octokit: simulatorOctokit(simulator.url),
       owner: 'acme',
       repo: name,
     });
@@ -136,7 +134,7 @@ describe('GitHubRegistry', () => {
       registry.record(versionDraft('acme/chat', '1.0.0', 'f'.repeat(40)), alice),
     ).rejects.toMatchObject({ code: 'unknown_commit' });
     const sha = await commit();
-    const octokit = new Octokit({ baseUrl: simulator.url });
+    const octokit = simulatorOctokit(simulator.url);
     await octokit.rest.repos.createRelease({
       owner: 'acme',
       repo: full.split('/')[1]!,
