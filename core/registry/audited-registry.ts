@@ -16,6 +16,17 @@ export interface AuditTrail {
   entries(): Promise<AuditEntry[]>;
 }
 
+/** The trail an audit log keeps (on a local branch or through the API): its entries are those that verify. */
+export function auditTrail(log: {
+  append(draft: AuditDraft): Promise<AuditEntry>;
+  verify(): Promise<{ entries: AuditEntry[] }>;
+}): AuditTrail {
+  return {
+    append: (draft) => log.append(draft),
+    entries: async () => (await log.verify()).entries,
+  };
+}
+
 function moveDraft(entry: EnvironmentEntry, links: AuditDraft['links']): AuditDraft {
   return {
     time: entry.time,

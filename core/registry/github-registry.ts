@@ -416,7 +416,8 @@ export class GitHubRegistry implements ModelRegistry {
         ...(stored.lineage.run_url ? { log_url: stored.lineage.run_url } : {}),
       });
     }
-    if (entry.environment === this.production && (release.prerelease || !done))
+    // Also when the deployment was made already: a retry finishes what a failure left undone.
+    if (entry.environment === this.production)
       await this.octokit.rest.repos.updateRelease({
         ...this.repository,
         release_id: release.id,

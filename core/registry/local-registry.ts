@@ -1,13 +1,9 @@
 import { GitAuditLog } from '../audit/git-audit-log.js';
-import { AuditedRegistry } from './audited-registry.js';
+import { AuditedRegistry, auditTrail } from './audited-registry.js';
 import { GitRegistry } from './git-registry.js';
 import type { ModelRegistry } from './model-registry.js';
 
 /** The registry the CLI uses: kept in the repository's git, every change also in its audit log. */
 export function localRegistry(repoDir: string): ModelRegistry {
-  const audit = new GitAuditLog(repoDir);
-  return new AuditedRegistry(new GitRegistry(repoDir), {
-    append: (draft) => audit.append(draft),
-    entries: async () => (await audit.verify()).entries,
-  });
+  return new AuditedRegistry(new GitRegistry(repoDir), auditTrail(new GitAuditLog(repoDir)));
 }

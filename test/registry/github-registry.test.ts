@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { GitHubAuditLog } from '../../core/audit/github-audit-log.js';
 import { GitHubRegistry } from '../../core/registry/github-registry.js';
+import { hostedRegistry } from '../../core/registry/hosted-registry.js';
 import { EnvironmentFile } from '../../schemas/environment-file.js';
 import { GitHubSimulator } from '../github-simulator/github-simulator.js';
 import { SimulatedReleases } from '../github-simulator/release-routes.js';
@@ -266,6 +268,28 @@ describe('GitHubRegistry', () => {
     expect(releases.repository(full).deployments).toHaveLength(1);
     expect(releases.repository(full).releases[0]!.prerelease).toBe(false);
     expect(await registry.history('acme/chat', 'production')).toHaveLength(1);
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('audits every change on the gantry-audit branch through the API when hosted', async () => {
+    const { full, commit } = fixture();
+    const sha = await commit();
+    const at = { owner: 'acme', repo: full.split('/')[1]!, octokit: simulatorOctokit(simulator.url) };
+    const registry = hostedRegistry(at, { delivery: 'd-1' });
+    for (let i = 0; i < 2; i++) {
+      await registry.record(versionDraft('acme/chat', '1.0.0', sha, { verdict: 'pass' }), alice);
+      await registry.promote({ model: 'acme/chat', version: '1.0.0', environment: 'production', ...alice });
+    }
+    const verdict = await new GitHubAuditLog(at).verify();
+    expect(verdict.ok).toBe(true);
+    expect(verdict.entries.map((e) => [e.event, e.subject.version, e.links])).toEqual([
+      [
+        'version_recorded',
+        '1.0.0',
+        { run: 'https://github.com/acme/models/actions/runs/42', delivery: 'd-1' },
+      ],
+      ['promoted', '1.0.0', { delivery: 'd-1' }],
+    ]);
     expect(simulator.violations).toEqual([]);
   });
 });
