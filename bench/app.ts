@@ -5,7 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { AppHarness, example, INSTALLATION } from '../test/app/app-harness.js';
-import { artifactZip, gateReport, workflowRunCompleted } from '../test/app/results-fixtures.js';
+import {
+  artifactZip,
+  commentCreated,
+  gateReport,
+  standardRepository,
+  workflowRunCompleted,
+} from '../test/app/results-fixtures.js';
 
 const EVENTS = Number(process.env.APP_BENCH_EVENTS ?? 200);
 const REPO = 'Codertocat/Hello-World';
@@ -14,9 +20,7 @@ const harness = new AppHarness();
 await harness.start();
 const { simulator } = harness;
 const repo = simulator.repository(REPO);
-simulator.commit(REPO, { 'README.md': '# models' }, { branch: 'main' });
-repo.workflows.add('gantry-benchmark.yml');
-repo.collaborators.set('alice', 'write');
+standardRepository(simulator, REPO);
 const zip = artifactZip({ 'models/chat/gate-report.json': gateReport('fail') });
 const manifest =
   'name: acme/chat\nversion: 1.0.0\ntask: llm\nserver:\n  type: openai\n  command: [node, server.mjs]\n';
@@ -28,7 +32,6 @@ interface Kind {
 }
 
 const pullOpened = example('pull_request', 'opened');
-const commentCreated = example('issue_comment', 'created');
 
 const kinds: Kind[] = [
   {
@@ -69,17 +72,7 @@ const kinds: Kind[] = [
       simulator.pullRequest(REPO, 5000 + i, head, ['model.yml'], { ref: `bench-${i}` });
       return {
         event: 'issue_comment',
-        payload: {
-          ...commentCreated,
-          installation: INSTALLATION,
-          issue: { ...(commentCreated.issue as object), number: 5000 + i, pull_request: { url: '' } },
-          comment: {
-            ...(commentCreated.comment as object),
-            id: 50_000 + i,
-            body: '/benchmark chat',
-            user: { ...(commentCreated.comment as { user: object }).user, login: 'alice', type: 'User' },
-          },
-        },
+        payload: commentCreated(5000 + i, 50_000 + i, '/benchmark chat', 'alice'),
       };
     },
   },

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppHarness, example, INSTALLATION } from './app-harness.js';
-import { artifactZip, gateReport, workflowRunCompleted } from './results-fixtures.js';
+import { AppHarness } from './app-harness.js';
+import {
+  artifactZip,
+  commentCreated,
+  gateReport,
+  standardRepository,
+  workflowRunCompleted,
+} from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
 const harness = new AppHarness({ retries: true });
@@ -10,9 +16,7 @@ const state = () => simulator.repository(REPO);
 
 beforeAll(async () => {
   await harness.start();
-  simulator.commit(REPO, { 'README.md': '# models' }, { branch: 'main' });
-  state().workflows.add('gantry-benchmark.yml');
-  state().collaborators.set('alice', 'write');
+  standardRepository(simulator, REPO);
 }, 30_000);
 afterAll(() => harness.stop());
 
@@ -30,25 +34,6 @@ async function deliverUntilHandled(event: string, payload: unknown): Promise<num
     }
   }
   return failed;
-}
-
-function commentOnPull(number: number, id: number, body: string) {
-  const payload = example('issue_comment', 'created');
-  return {
-    ...payload,
-    installation: INSTALLATION,
-    issue: {
-      ...(payload.issue as object),
-      number,
-      pull_request: { url: `https://api.github.com/repos/${REPO}/pulls/${number}` },
-    },
-    comment: {
-      ...(payload.comment as object),
-      id,
-      body,
-      user: { ...(payload.comment as { user: object }).user, login: 'alice' },
-    },
-  };
 }
 
 describe('with 20% of GitHub responses failing (502)', () => {
@@ -73,7 +58,10 @@ describe('with 20% of GitHub responses failing (502)', () => {
     let failed = 0;
     for (const [i, head] of heads.entries()) {
       failed += await deliverUntilHandled('workflow_run', workflowRunCompleted(500 + i, head, [100 + i]));
-      failed += await deliverUntilHandled('issue_comment', commentOnPull(100 + i, 9000 + i, '/benchmark'));
+      failed += await deliverUntilHandled(
+        'issue_comment',
+        commentCreated(100 + i, 9000 + i, '/benchmark', 'alice'),
+      );
     }
     simulator.faultRate = 0;
 

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppHarness, example, INSTALLATION } from './app-harness.js';
-import { artifactZip, gateReport, workflowRunCompleted } from './results-fixtures.js';
+import { AppHarness } from './app-harness.js';
+import {
+  artifactZip,
+  commentCreated,
+  gateReport,
+  standardRepository,
+  workflowRunCompleted,
+} from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
 /** Nine deliveries per pull request; APP_REPLAY_PULLS=112 replays over a thousand. */
@@ -12,9 +18,7 @@ const state = () => simulator.repository(REPO);
 
 beforeAll(async () => {
   await harness.start();
-  simulator.commit(REPO, { 'README.md': '# models' }, { branch: 'main' });
-  state().workflows.add('gantry-benchmark.yml');
-  state().collaborators.set('alice', 'write');
+  standardRepository(simulator, REPO);
 }, 30_000);
 afterAll(() => harness.stop());
 
@@ -23,17 +27,6 @@ let seed = 42;
 function random(): number {
   seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
   return seed / 2_147_483_648;
-}
-
-function benchmarkComment(pull: number, id: number) {
-  const payload = example('issue_comment', 'created');
-  const comment = payload.comment as { user: object };
-  return {
-    ...payload,
-    installation: INSTALLATION,
-    issue: { ...(payload.issue as object), number: pull, pull_request: { url: '' } },
-    comment: { ...comment, id, body: '/benchmark', user: { ...comment.user, login: 'alice', type: 'User' } },
-  };
 }
 
 describe('a replay where every delivery comes three times and one in ten out of order', () => {
@@ -56,7 +49,7 @@ describe('a replay where every delivery comes three times and one in ten out of 
       events.push(
         { event: 'workflow_run', payload: workflowRunCompleted(2000 + 2 * i, head, [300 + i]) },
         { event: 'workflow_run', payload: workflowRunCompleted(2001 + 2 * i, head, [300 + i]) },
-        { event: 'issue_comment', payload: benchmarkComment(300 + i, 60_000 + i) },
+        { event: 'issue_comment', payload: commentCreated(300 + i, 60_000 + i, '/benchmark', 'alice') },
       );
     }
     const deliveries = events.flatMap((e) => {

@@ -1,6 +1,7 @@
 import { zipSync } from 'fflate';
 import { gateReportOf } from '../../core/app/gate-check.js';
 import type { GateReport } from '../../schemas/gate-report.js';
+import type { GitHubSimulator } from '../github-simulator/github-simulator.js';
 import { reportInput } from '../support/report-input.js';
 import { example, INSTALLATION } from './app-harness.js';
 
@@ -54,4 +55,40 @@ export function workflowRunCompleted(
       })),
     },
   };
+}
+
+/** GitHub's example `issue_comment.created`: `login` commenting `body` (comment `id`) on pull request `number`. */
+export function commentCreated(number: number, id: number, body: string, login: string) {
+  const payload = example('issue_comment', 'created');
+  const repo = (payload.repository as { full_name: string }).full_name;
+  const comment = payload.comment as Record<string, unknown>;
+  return {
+    ...payload,
+    installation: INSTALLATION,
+    issue: {
+      ...(payload.issue as object),
+      number,
+      pull_request: {
+        url: `https://api.github.com/repos/${repo}/pulls/${number}`,
+        html_url: `https://github.com/${repo}/pull/${number}`,
+        diff_url: `https://github.com/${repo}/pull/${number}.diff`,
+        patch_url: `https://github.com/${repo}/pull/${number}.patch`,
+      },
+    },
+    comment: {
+      ...comment,
+      id,
+      body,
+      html_url: `https://github.com/${repo}/pull/${number}#issuecomment-${id}`,
+      user: { ...(comment.user as object), login, type: 'User' },
+    },
+  };
+}
+
+/** The repository most app tests start from: a default branch, the benchmark workflow, a writer (alice). */
+export function standardRepository(simulator: GitHubSimulator, fullName: string, branch = 'main'): void {
+  simulator.repository(fullName).defaultBranch = branch;
+  simulator.commit(fullName, { 'README.md': '# models' }, { branch });
+  simulator.repository(fullName).workflows.add('gantry-benchmark.yml');
+  simulator.repository(fullName).collaborators.set('alice', 'write');
 }

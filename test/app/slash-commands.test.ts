@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AppHarness, example, INSTALLATION } from './app-harness.js';
+import { AppHarness } from './app-harness.js';
+import { commentCreated } from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
 const harness = new AppHarness();
@@ -48,33 +49,8 @@ beforeEach(() => {
 });
 
 /** GitHub's example `issue_comment.created`, as `login` commenting `body` on pull request `number`. */
-function commented(body: string, login: string, number = 1) {
-  const payload = example('issue_comment', 'created');
-  const issue = payload.issue as Record<string, unknown>;
-  const comment = payload.comment as Record<string, unknown>;
-  const id = nextComment++;
-  return {
-    ...payload,
-    installation: INSTALLATION,
-    issue: {
-      ...issue,
-      number,
-      pull_request: {
-        url: `https://api.github.com/repos/${REPO}/pulls/${number}`,
-        html_url: `https://github.com/${REPO}/pull/${number}`,
-        diff_url: `https://github.com/${REPO}/pull/${number}.diff`,
-        patch_url: `https://github.com/${REPO}/pull/${number}.patch`,
-      },
-    },
-    comment: {
-      ...comment,
-      id,
-      body,
-      html_url: `https://github.com/${REPO}/pull/${number}#issuecomment-${id}`,
-      user: { ...(comment.user as object), login, type: 'User' },
-    },
-  };
-}
+const commented = (body: string, login: string, number = 1) =>
+  commentCreated(number, nextComment++, body, login);
 
 /** Delivers a comment three times (twice as one delivery, once as a new one); returns its id. */
 async function comment(body: string, login: string, number = 1): Promise<number> {
