@@ -26,7 +26,7 @@ import type {
 } from './model-registry.js';
 import { releaseNotes } from './release-notes.js';
 import { parseStoredVersion, selectVersions, withState } from './stored-versions.js';
-import { checkSameVersion, prepareVersion, readVersionRecords } from './version-content.js';
+import { checkSameVersion, prepareVersion, readVersionRecords, type VersionFile } from './version-content.js';
 import { parseVersionTag, versionTag } from './version-tag.js';
 
 export interface GitHubRegistryOptions {
@@ -264,16 +264,14 @@ export class GitHubRegistry implements ModelRegistry {
     return undefined;
   }
 
-  async record(draft: VersionDraft, by: Actor): Promise<RecordOutcome> {
-    const { stored, files } = prepareVersion(draft, by);
-    const tag = versionTag(stored.model, stored.version);
-    const published = await this.releaseOf(tag);
-    if (published) return this.existing(published, stored);
-    await this.checkCommit(stored);
-
-    let release = await this.unfinishedDraft(tag, stored);
-    release ??= (
-      await this.octokit.rest.repos.createRelease({
+  /** A draft release for the version, or undefined when the tag is taken (by another writer's draft). */
+  private async createDraft(
+    tag: string,
+    stored: StoredVersion,
+    files: VersionFile[],
+  ): Promise<Release | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.createRelease({
         ...this.repository,
         tag_name: tag,
         target_commitish: stored.git_sha,
@@ -281,8 +279,19 @@ export class GitHubRegistry implements ModelRegistry {
         body: releaseNotes(stored, files),
         draft: true,
         prerelease: true,
-      })
-    ).data;
+      });
+      return data;
+    } catch (error) {
+      if (statusOf(error) === 422) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Uploads what the draft lacks, then publishes it; true when this call published it. Two writers of
+   * the same content may finish one draft together: an asset the other uploaded is taken as uploaded.
+   */
+  private async finish(release: Release, stored: StoredVersion, files: VersionFile[]): Promise<boolean> {
     const uploaded = new Set(release.assets.filter((a) => a.state === 'uploaded').map((a) => a.name));
     const assets = [
       { name: VERSION_ASSET, text: `${JSON.stringify(stored, null, 2)}\n` },
@@ -290,31 +299,56 @@ export class GitHubRegistry implements ModelRegistry {
     ];
     // The version document first: a draft is recognised by it if this recording is interrupted.
     for (const asset of assets.filter((a) => !uploaded.has(a.name)))
-      await this.octokit.rest.repos.uploadReleaseAsset({
-        ...this.repository,
-        release_id: release.id,
-        url: release.upload_url,
-        name: asset.name,
-        data: asset.text,
-        headers: {
-          'content-type': asset.name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
-        },
-      });
-    try {
-      await this.octokit.rest.repos.updateRelease({
-        ...this.repository,
-        release_id: release.id,
-        draft: false,
-        make_latest: 'false',
-      });
-    } catch (error) {
-      // Another writer published the tag first: theirs is the version, ours was a duplicate.
-      const winner = statusOf(error) === 422 ? await this.releaseOf(tag) : undefined;
-      if (!winner) throw error;
-      await this.octokit.rest.repos.deleteRelease({ ...this.repository, release_id: release.id });
-      return this.existing(winner, stored);
+      try {
+        await this.octokit.rest.repos.uploadReleaseAsset({
+          ...this.repository,
+          release_id: release.id,
+          url: release.upload_url,
+          name: asset.name,
+          data: asset.text,
+          headers: {
+            'content-type': asset.name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+          },
+        });
+      } catch (error) {
+        if (statusOf(error) !== 422) throw error;
+      }
+    const { data: now } = await this.octokit.rest.repos.getRelease({
+      ...this.repository,
+      release_id: release.id,
+    });
+    if (!now.draft) return false;
+    await this.octokit.rest.repos.updateRelease({
+      ...this.repository,
+      release_id: release.id,
+      draft: false,
+      make_latest: 'false',
+    });
+    return true;
+  }
+
+  async record(draft: VersionDraft, by: Actor): Promise<RecordOutcome> {
+    const { stored, files } = prepareVersion(draft, by);
+    const tag = versionTag(stored.model, stored.version);
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      const published = await this.releaseOf(tag);
+      if (published) return this.existing(published, stored);
+      if (attempt === 1) await this.checkCommit(stored);
+      const release =
+        (await this.unfinishedDraft(tag, stored)) ?? (await this.createDraft(tag, stored, files));
+      if (release) {
+        const created = await this.finish(release, stored, files);
+        return { version: (await this.get(stored.model, stored.version))!, created };
+      }
+      // Another writer's draft holds the tag: wait for it to be published (or to show the same content).
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
-    return { version: (await this.get(stored.model, stored.version))!, created: true };
+    throw new GantryError(
+      'version_in_progress',
+      `${stored.model}@${stored.version} has a draft release in ${this.where} that is not being finished ` +
+        '(an interrupted recording of other content): delete the draft, then record again',
+      1,
+    );
   }
 
   /**

@@ -231,8 +231,8 @@ export class SimulatedReleases {
           return invalid('Validation Failed', [
             { resource: 'Release', code: 'invalid', field: 'target_commitish' },
           ]);
-        // Only one published release per tag; drafts have no tag yet.
-        if (!b.draft && state.releases.some((r) => !r.draft && r.tag_name === b.tag_name))
+        // One release per tag name, a draft's included (its tag is made when it is published).
+        if (state.releases.some((r) => r.tag_name === b.tag_name))
           return invalid('Validation Failed', [
             { resource: 'Release', code: 'already_exists', field: 'tag_name' },
           ]);

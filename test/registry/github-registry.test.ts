@@ -130,6 +130,27 @@ describe('GitHubRegistry', () => {
     expect(simulator.violations).toEqual([]);
   });
 
+  it('records a version once when writers record it at the same time', async () => {
+    const { full, registry, backend, commit } = fixture();
+    const sha = await commit();
+    const draft = versionDraft('acme/chat', '1.0.0', sha, { verdict: 'pass' });
+    const outcomes = await Promise.all([1, 2, 3, 4].map(() => backend().record(draft, alice)));
+    expect(outcomes.filter((o) => o.created)).toHaveLength(1);
+    // The tag was contended: the other writers' drafts were refused and they finished or waited for the one.
+    const creates = simulator.calls.filter(
+      (c) => c.method === 'POST' && c.path === `/repos/${full}/releases`,
+    );
+    expect(creates.filter((c) => c.status === 422).length).toBeGreaterThan(0);
+    expect(new Set(outcomes.map((o) => o.version.digest)).size).toBe(1);
+    expect(releases.repository(full).releases).toMatchObject([{ draft: false, tag_name: 'acme/chat@1.0.0' }]);
+    expect(releases.repository(full).releases[0]!.assets).toHaveLength(7);
+    expect((await registry.list()).map((v) => v.version)).toEqual(['1.0.0']);
+    await expect(
+      backend().record(versionDraft('acme/chat', '1.0.0', sha, { verdict: 'fail' }), alice),
+    ).rejects.toMatchObject({ code: 'version_exists' });
+    expect(simulator.violations).toEqual([]);
+  });
+
   it('refuses a commit the repository does not have, and a release of that tag that is not a version', async () => {
     const { full, registry, commit } = fixture();
     await expect(
