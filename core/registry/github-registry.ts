@@ -40,6 +40,11 @@ export interface GitHubRegistryOptions {
   production?: string;
   /** How often an environment change is tried again when another writer moved the file first. */
   attempts?: number;
+  /**
+   * More of a deployment's payload, for the deploy workflow: the model's `folder` and the runner labels
+   * (`runs-on`) it deploys on, which the caller knows from model.yml.
+   */
+  deploymentPayload?: (entry: EnvironmentEntry, version: StoredVersion) => Record<string, unknown>;
 }
 
 type Release = Awaited<ReturnType<Octokit['rest']['repos']['getRelease']>>['data'];
@@ -72,6 +77,7 @@ export class GitHubRegistry implements ModelRegistry {
   private readonly branch: string;
   private readonly production: string;
   private readonly attempts: number;
+  private readonly deploymentPayload: GitHubRegistryOptions['deploymentPayload'];
   /** Version documents by asset id: an uploaded asset never changes. */
   private readonly documents = new Map<number, StoredVersion>();
 
@@ -81,6 +87,7 @@ export class GitHubRegistry implements ModelRegistry {
     this.branch = options.branch ?? 'main';
     this.production = options.production ?? 'production';
     this.attempts = options.attempts ?? 20;
+    this.deploymentPayload = options.deploymentPayload;
   }
 
   private get where(): string {
@@ -437,7 +444,9 @@ export class GitHubRegistry implements ModelRegistry {
           images: stored.images,
           seq: entry.seq,
           reason: entry.reason,
-          from: entry.from,
+          // What the deploy workflow returns to when this deployment fails.
+          previous_version: entry.from,
+          ...this.deploymentPayload?.(entry, stored),
         },
       });
       if (!('id' in deployment))

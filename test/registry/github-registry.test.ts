@@ -32,6 +32,7 @@ function fixture() {
       octokit: simulatorOctokit(simulator.url),
       owner: 'acme',
       repo: name,
+      deploymentPayload: (entry) => ({ folder: `models/${entry.model.split('/')[1]}` }),
     });
   return {
     full,
@@ -207,7 +208,8 @@ describe('GitHubRegistry', () => {
       version: '1.0.0',
       digest: v100!.digest,
       reason: 'rollback',
-      from: '1.1.0',
+      previous_version: '1.1.0',
+      folder: 'models/chat',
       images: { cpu: { digest: `sha256:${'2'.repeat(64)}` } },
     });
     expect(deployments.every((d) => d.production_environment)).toBe(true);
