@@ -72,8 +72,10 @@ export class HttpTarget {
     this.port = Number(url.port || (this.secure ? 443 : 80));
     this.limit = connections ?? Number.POSITIVE_INFINITY;
     this.head = `POST ${path} HTTP/1.1\r\nhost: ${url.host}\r\n`;
-    runSignal.addEventListener('abort', () => this.stopAll(), { once: true });
+    runSignal.addEventListener('abort', this.onAbort, { once: true });
   }
+
+  private readonly onAbort = () => this.stopAll();
 
   send(request: PreparedRequest, timeoutMs: number): Promise<Exchange> {
     const sentAt = performance.now();
@@ -101,6 +103,8 @@ export class HttpTarget {
   }
 
   close(): Promise<void> {
+    // A sweep runs many targets on one signal: each lets go of it when done.
+    this.runSignal.removeEventListener('abort', this.onAbort);
     clearInterval(this.sweeper);
     this.sweeper = undefined;
     this.stopAll();
