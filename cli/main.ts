@@ -5,6 +5,7 @@ import { type CliIo, ExitCode } from './cli-io.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBench } from './commands/bench.js';
 import { registerBuild } from './commands/build.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerEval } from './commands/eval.js';
 import { registerGate } from './commands/gate.js';
@@ -41,6 +42,7 @@ const COMMANDS: Register[] = [
   registerPipeline,
   registerRegistry,
   registerAudit,
+  registerDashboard,
 ];
 
 /** Runs the gantry command line in-process and returns its exit status; never throws. */

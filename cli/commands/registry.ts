@@ -5,7 +5,6 @@ import { git } from '../../core/git-plumbing.js';
 import { findManifests } from '../../core/manifest/find-manifests.js';
 import { loadValidManifest } from '../../core/manifest/load-manifest.js';
 import { RunStore } from '../../core/pipeline/run-store.js';
-import { localRegistry } from '../../core/registry/local-registry.js';
 import type { EnvironmentChange, ModelRegistry } from '../../core/registry/model-registry.js';
 import { readRunRecords } from '../../core/registry/run-records.js';
 import {
@@ -15,6 +14,7 @@ import {
   type VersionState,
 } from '../../schemas/model-version.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
+import { openLocalRegistry } from '../open-registry.js';
 import { displayPath, formatOption, type OutputFormat, repositoryRoot } from '../options.js';
 import { renderTable } from '../render-table.js';
 
@@ -153,15 +153,7 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
     )
     .addHelpText('after', HELP);
   const root = (options: Common) => repositoryRoot(resolve(io.cwd, options.repo ?? '.'));
-  const open = async (options: Common): Promise<ModelRegistry> => {
-    const dir = await root(options);
-    if ((await git(dir, ['rev-parse', '--git-dir'])).code !== 0)
-      throw new GantryError(
-        'not_a_repository',
-        `${dir} is not a git repository: the registry lives in the model's repository (run it there, or give --repo DIR)`,
-      );
-    return localRegistry(dir);
-  };
+  const open = (options: Common): Promise<ModelRegistry> => openLocalRegistry(io.cwd, options.repo);
   const repoOption = () =>
     new Option('--repo <dir>', 'repository holding the registry (default: the one here)');
   const actorOption = () =>

@@ -12,8 +12,14 @@ import type { ProxyState } from './traffic-proxy.js';
  */
 function proxyCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
+  // tsx by its own path: resolved from here, not from whatever folder the process runs in.
   if (here.endsWith('.ts'))
-    return [process.execPath, '--import', 'tsx', join(dirname(here), 'traffic-proxy-main.ts')];
+    return [
+      process.execPath,
+      '--import',
+      import.meta.resolve('tsx'),
+      join(dirname(here), 'traffic-proxy-main.ts'),
+    ];
   const folder = dirname(here);
   const bundle = [join(folder, 'traffic-proxy.js'), join(dirname(folder), 'traffic-proxy.js')].find(
     existsSync,

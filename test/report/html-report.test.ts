@@ -1,17 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { htmlReport } from '../../core/report/html-report.js';
 import type { ReportInput } from '../../core/report/report-input.js';
 import type { BenchSweep } from '../../schemas/bench-results.js';
+import { headlessChromium, PNG_SIGNATURE, pageProblems } from '../support/headless-chromium.js';
 import { reportInput } from '../support/report-input.js';
 import { services, serviceUnavailable } from '../support/services.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const skip = serviceUnavailable('chromium', services.chromium(), 'run scripts/test-env.sh as root');
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** A sweep whose server saturates at `capacity` requests/s; SLOs hold up to 80% of it. */
 function sweep(capacity: number): BenchSweep {
@@ -65,28 +63,10 @@ describe('HTML report', () => {
       const dir = process.env.GANTRY_REPORT_SCREENSHOT_DIR ?? tempDir();
       const file = join(dir, 'report.html');
       writeFileSync(file, htmlReport(sweepInput()));
-      const browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      const browser = await headlessChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        const problems: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') problems.push(m.text());
-        });
-        page.on('pageerror', (e) => problems.push(e.message));
-        page.on('request', (r) => {
-          if (!r.url().startsWith('file:')) problems.push(`fetched ${r.url()}`);
-        });
+        const problems = pageProblems(page);
         await page.goto(`file://${file}`);
         await expect(page.locator('h1').innerText()).resolves.toContain('acme/chat 1.3.0 fails the gate');
         expect(await page.locator('.badge').innerText()).toBe('FAIL');
