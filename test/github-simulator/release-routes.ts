@@ -178,7 +178,8 @@ export class SimulatedReleases {
       creator: person(BOT_LOGIN),
       description: s.description,
       environment: s.environment,
-      target_url: s.log_url ?? '',
+      // Required and a URI in the description: the repository's deployments page when no log was given.
+      target_url: s.log_url ?? `https://github.com/${full}/deployments`,
       created_at: TIME,
       updated_at: TIME,
       deployment_url: `${API}/repos/${full}/deployments/${d.id}`,
