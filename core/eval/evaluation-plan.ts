@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import type { ModelManifest } from '../../schemas/model-manifest.js';
+import type { EvaluationSuite, ModelManifest } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
 import type { BatchEvaluator, Evaluator } from './evaluator.js';
 import { commandEvaluator } from './evaluators/command.js';
@@ -38,6 +38,28 @@ function builtIn(name: string): Evaluator {
   return evaluator;
 }
 
+/**
+ * The evaluator of a suite of model.yml: a built-in one, or the suite's own command (evaluator: custom),
+ * run from the model's folder.
+ */
+export function suiteEvaluator(
+  name: string,
+  suite: EvaluationSuite,
+  modelFolder: string,
+  env: NodeJS.ProcessEnv,
+): Evaluator | BatchEvaluator {
+  // The manifest's schema makes sure a custom suite names its command and metrics.
+  return suite.evaluator === 'custom'
+    ? commandEvaluator({
+        suite: name,
+        command: suite.command!,
+        metrics: suite.metrics!,
+        cwd: modelFolder,
+        env,
+      })
+    : builtIn(suite.evaluator);
+}
+
 /** What to evaluate: a suite of model.yml, or an evaluator and dataset named on the command line. */
 export function chooseEvaluation(
   options: EvaluationOptions,
@@ -55,19 +77,8 @@ export function chooseEvaluation(
         `no evaluation suite "${options.suite}" in ${manifest.path}${known.length ? `; it has: ${known.join(', ')}` : ''}`,
       );
     }
-    // The manifest's schema makes sure a custom suite names its command and metrics.
-    const evaluator =
-      suite.evaluator === 'custom'
-        ? commandEvaluator({
-            suite: options.suite,
-            command: suite.command!,
-            metrics: suite.metrics!,
-            cwd: dirname(manifest.path),
-            env,
-          })
-        : builtIn(suite.evaluator);
     return {
-      evaluator,
+      evaluator: suiteEvaluator(options.suite, suite, dirname(manifest.path), env),
       normaliser: TEXT_NORMALISERS[options.normaliser ?? suite.normaliser],
       datasetPath: resolve(dirname(manifest.path), suite.dataset),
       concurrency: options.concurrency ?? suite.concurrency,

@@ -15,7 +15,7 @@ import { freePort } from '../deploy/free-port.js';
 import type { RestServer } from '../deploy/server-command.js';
 import { stopDeployment } from '../deploy/stop-deployment.js';
 import { GantryError } from '../errors.js';
-import { EVALUATORS } from '../eval/evaluators/index.js';
+import { suiteEvaluator } from '../eval/evaluation-plan.js';
 import { readDataset as readEvalDataset } from '../eval/read-dataset.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
 import { TEXT_NORMALISERS } from '../eval/text-normalisers.js';
@@ -161,10 +161,6 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
       }
     }
     for (const [name, suite] of suites) {
-      if (suite.evaluator === 'custom') {
-        steps.skip(`evaluate ${name}`, 'custom evaluators run outside gantry eval in this version');
-        continue;
-      }
       const datasetPath = resolve(folder, suite.dataset);
       const dataset = await readEvalDataset(datasetPath, suite.dataset);
       const results = await steps.run(
@@ -174,7 +170,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
             endpoint: deployment.url,
             dataset,
             datasetDir: dirname(datasetPath),
-            evaluator: EVALUATORS[suite.evaluator as keyof typeof EVALUATORS],
+            evaluator: suiteEvaluator(name, suite, folder, request.env),
             normaliser: TEXT_NORMALISERS[suite.normaliser],
             concurrency: suite.concurrency,
             timeoutMs: 120_000,
