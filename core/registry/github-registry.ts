@@ -53,6 +53,9 @@ type Asset = Release['assets'][number];
 const VERSION_ASSET = 'version.json';
 const ENVIRONMENTS_DIR = '.gantry/environments/';
 
+/** Names the content in a draft's body from its creation on, before any asset is uploaded. */
+const draftMarker = (stored: StoredVersion) => `<!-- gantry-version-digest: ${stored.digest} -->`;
+
 const statusOf = (error: unknown) => (error as { status?: number }).status;
 
 function assetText(data: unknown): string {
@@ -263,12 +266,9 @@ export class GitHubRegistry implements ModelRegistry {
 
   /** A draft an earlier, interrupted recording of the same content left: it is finished, not duplicated. */
   private async unfinishedDraft(tag: string, stored: StoredVersion): Promise<Release | undefined> {
-    for (const release of await this.releases()) {
-      if (!release.draft || release.tag_name !== tag) continue;
-      const earlier = await this.versionOf(release);
-      if (earlier?.digest === stored.digest) return release;
-    }
-    return undefined;
+    return (await this.releases()).find(
+      (r) => r.draft && r.tag_name === tag && r.body?.includes(draftMarker(stored)),
+    );
   }
 
   /** A draft release for the version, or undefined when the tag is taken (by another writer's draft). */
@@ -283,7 +283,7 @@ export class GitHubRegistry implements ModelRegistry {
         tag_name: tag,
         target_commitish: stored.git_sha,
         name: `${stored.model} ${stored.version}`,
-        body: releaseNotes(stored, files),
+        body: `${releaseNotes(stored, files)}\n${draftMarker(stored)}\n`,
         draft: true,
         prerelease: true,
       });
@@ -304,7 +304,6 @@ export class GitHubRegistry implements ModelRegistry {
       { name: VERSION_ASSET, text: `${JSON.stringify(stored, null, 2)}\n` },
       ...files.map((f) => ({ name: f.ref.name, text: f.text })),
     ];
-    // The version document first: a draft is recognised by it if this recording is interrupted.
     for (const asset of assets.filter((a) => !uploaded.has(a.name)))
       try {
         await this.octokit.rest.repos.uploadReleaseAsset({
@@ -341,11 +340,16 @@ export class GitHubRegistry implements ModelRegistry {
       const published = await this.releaseOf(tag);
       if (published) return this.existing(published, stored);
       if (attempt === 1) await this.checkCommit(stored);
-      const release =
-        (await this.unfinishedDraft(tag, stored)) ?? (await this.createDraft(tag, stored, files));
+      // Finishing a draft another call made reports nothing created: of writers racing, only the one
+      // that made the draft does (an audit entry a crashed writer never made is added by AuditedRegistry).
+      const unfinished = await this.unfinishedDraft(tag, stored);
+      const release = unfinished ?? (await this.createDraft(tag, stored, files));
       if (release) {
-        const created = await this.finish(release, stored, files);
-        return { version: (await this.get(stored.model, stored.version))!, created };
+        const published = await this.finish(release, stored, files);
+        return {
+          version: (await this.get(stored.model, stored.version))!,
+          created: published && !unfinished,
+        };
       }
       // Another writer's draft holds the tag: wait for it to be published (or to show the same content).
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
@@ -418,16 +422,16 @@ export class GitHubRegistry implements ModelRegistry {
       ref: tag,
       per_page: 100,
     });
-    const done = existing.some((d) => {
+    let deployment = existing.find((d) => {
       const payload = d.payload as { model?: string; seq?: number };
       return payload.model === entry.model && payload.seq === entry.seq;
     });
-    if (!done) {
-      const description = `${entry.reason} ${entry.from ?? '(none)'} -> ${entry.to} by ${entry.actor}`.slice(
-        0,
-        140,
-      );
-      const { data: deployment } = await this.octokit.rest.repos.createDeployment({
+    const description = `${entry.reason} ${entry.from ?? '(none)'} -> ${entry.to} by ${entry.actor}`.slice(
+      0,
+      140,
+    );
+    if (!deployment) {
+      const { data } = await this.octokit.rest.repos.createDeployment({
         ...this.repository,
         ref: tag,
         environment: entry.environment,
@@ -449,8 +453,16 @@ export class GitHubRegistry implements ModelRegistry {
           ...this.deploymentPayload?.(entry, stored),
         },
       });
-      if (!('id' in deployment))
-        throw new GantryError('deployment_refused', `GitHub did not deploy ${tag}: ${deployment.message}`, 1);
+      if (!('id' in data))
+        throw new GantryError('deployment_refused', `GitHub did not deploy ${tag}: ${data.message}`, 1);
+      deployment = data;
+    }
+    const { data: statuses } = await this.octokit.rest.repos.listDeploymentStatuses({
+      ...this.repository,
+      deployment_id: deployment.id,
+      per_page: 1,
+    });
+    if (statuses.length === 0)
       await this.octokit.rest.repos.createDeploymentStatus({
         ...this.repository,
         deployment_id: deployment.id,
@@ -458,7 +470,6 @@ export class GitHubRegistry implements ModelRegistry {
         description,
         ...(stored.lineage.run_url ? { log_url: stored.lineage.run_url } : {}),
       });
-    }
     // Also when the deployment was made already: a retry finishes what a failure left undone.
     if (entry.environment === this.production)
       await this.octokit.rest.repos.updateRelease({

@@ -123,8 +123,9 @@ describe('GitHubRegistry', () => {
     await expect(registry.record(draft, alice)).rejects.toMatchObject({ status: 502 });
     expect(releases.repository(full).releases).toMatchObject([{ draft: true }]);
     expect(releases.repository(full).releases[0]!.assets).toHaveLength(7);
+    // The draft this call finishes was made before: it reports nothing created, as a racing writer would.
     const { created } = await registry.record(draft, alice);
-    expect(created).toBe(true);
+    expect(created).toBe(false);
     expect(releases.repository(full).releases).toHaveLength(1);
     expect(releases.repository(full).releases[0]).toMatchObject({ draft: false });
     expect((await registry.records('acme/chat', '1.0.0')).gate?.verdict).toBe('pass');
@@ -313,6 +314,55 @@ describe('GitHubRegistry', () => {
       ],
       ['promoted', '1.0.0', { delivery: 'd-1' }],
     ]);
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('converges under failing requests: retried operations leave one release per version and one deployment per move', async () => {
+    const { full, registry, commit } = fixture();
+    const sha = await commit();
+    const versions = ['1.0.0', '1.1.0', '1.2.0'];
+    let failures = 0;
+    /** What a redelivered event or a re-run job does: the same request again until it succeeds. */
+    async function retried<T>(operation: () => Promise<T>): Promise<T> {
+      for (;;) {
+        try {
+          return await operation();
+        } catch (error) {
+          // 502s and secondary rate limits (403): the caller's Octokit retries these, here a loop does.
+          if (![403, 502].includes((error as { status?: number }).status ?? 0)) throw error;
+          failures++;
+        }
+      }
+    }
+    simulator.faultRate = 0.25;
+    try {
+      for (const version of versions) {
+        await retried(() =>
+          registry.record(versionDraft('acme/chat', version, sha, { verdict: 'pass' }), alice),
+        );
+        await retried(() =>
+          registry.promote({ model: 'acme/chat', version, environment: 'production', ...alice }),
+        );
+      }
+    } finally {
+      simulator.faultRate = 0;
+    }
+    expect(failures).toBeGreaterThan(3);
+    const state = releases.repository(full);
+    expect(state.releases.map((r) => [r.tag_name, r.draft, r.assets.length])).toEqual(
+      versions.map((v) => [`acme/chat@${v}`, false, 7]),
+    );
+    expect((await registry.history('acme/chat', 'production')).map((e) => [e.seq, e.to])).toEqual([
+      [1, '1.0.0'],
+      [2, '1.1.0'],
+      [3, '1.2.0'],
+    ]);
+    expect(state.deployments.map((d) => [(d.payload as { seq: number }).seq, d.statuses.length])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
+    expect(state.latest).toBe(state.releases[2]!.id);
     expect(simulator.violations).toEqual([]);
   });
 });
