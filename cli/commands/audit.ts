@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Octokit } from '@octokit/rest';
 import { type Command, Option } from 'commander';
 import { auditCsv } from '../../core/audit/export-entries.js';
 import { GitAuditLog } from '../../core/audit/git-audit-log.js';
@@ -8,6 +7,7 @@ import { GitHubAuditLog } from '../../core/audit/github-audit-log.js';
 import { GantryError } from '../../core/errors.js';
 import { AUDIT_EVENTS } from '../../schemas/audit-entry.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
+import { githubOption, githubRepository } from '../github-repository.js';
 import { formatOption, type OutputFormat, repositoryRoot } from '../options.js';
 
 export function registerAudit(program: Command, io: CliIo, exit: (code: ExitCode) => void): void {
@@ -15,22 +15,10 @@ export function registerAudit(program: Command, io: CliIo, exit: (code: ExitCode
     .command('audit')
     .description('the tamper-evident audit trail: append-only, hash-chained, on its own branch');
   /** The log of a local clone, or with --github the repository's on GitHub, through its API. */
-  const log = async (options: { repo?: string; github?: string }) => {
-    if (!options.github) return new GitAuditLog(await repositoryRoot(resolve(io.cwd, options.repo ?? '.')));
-    const [owner, repo, ...rest] = options.github.split('/');
-    if (!owner || !repo || rest.length > 0)
-      throw new GantryError('bad_option', `--github takes OWNER/REPO, not "${options.github}"`, 2);
-    const octokit = new Octokit({
-      auth: io.env.GITHUB_TOKEN,
-      baseUrl: io.env.GITHUB_API_URL || 'https://api.github.com',
-    });
-    return new GitHubAuditLog({ octokit, owner, repo });
-  };
-  const githubOption = () =>
-    new Option(
-      '--github <owner/repo>',
-      'the log on GitHub, read through its API (GITHUB_TOKEN; GITHUB_API_URL for GitHub Enterprise Server)',
-    ).conflicts('repo');
+  const log = async (options: { repo?: string; github?: string }) =>
+    options.github
+      ? new GitHubAuditLog(githubRepository(options.github, io.env))
+      : new GitAuditLog(await repositoryRoot(resolve(io.cwd, options.repo ?? '.')));
 
   audit
     .command('verify')

@@ -14,12 +14,14 @@ import {
   type VersionState,
 } from '../../schemas/model-version.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
-import { openLocalRegistry } from '../open-registry.js';
+import { githubOption } from '../github-repository.js';
+import { openRegistry } from '../open-registry.js';
 import { displayPath, formatOption, type OutputFormat, repositoryRoot } from '../options.js';
 import { renderTable } from '../render-table.js';
 
 interface Common {
   repo?: string;
+  github?: string;
   format: OutputFormat;
 }
 
@@ -33,7 +35,8 @@ const HELP = `
 The registry lives in the repository itself: a tag MODEL@VERSION on each version's commit, its records
 under refs/gantry/versions/, and each environment's history under refs/gantry/environments/. Share it
 with \`git push origin 'refs/tags/*' 'refs/gantry/*'\`. Every change is also an audit entry
-(gantry audit verify).
+(gantry audit verify). With --github OWNER/REPO the commands work on the registry kept on GitHub
+instead: releases, .gantry/environments/ENV.yml and deployments, through the API (GITHUB_TOKEN).
 
 Examples:
   gantry pipeline examples/chat-llm && gantry registry record examples/chat-llm
@@ -153,7 +156,7 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
     )
     .addHelpText('after', HELP);
   const root = (options: Common) => repositoryRoot(resolve(io.cwd, options.repo ?? '.'));
-  const open = (options: Common): Promise<ModelRegistry> => openLocalRegistry(io.cwd, options.repo);
+  const open = (options: Common): Promise<ModelRegistry> => openRegistry(io.cwd, options, io.env);
   const repoOption = () =>
     new Option('--repo <dir>', 'repository holding the registry (default: the one here)');
   const actorOption = () =>
@@ -168,6 +171,7 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
     .addOption(new Option('--state <state>', 'only versions in this state').choices(VERSION_STATES))
     .option('--env <name>', 'only versions current in this environment')
     .addOption(repoOption())
+    .addOption(githubOption())
     .addOption(formatOption(['text', 'json']))
     .action(async (options: Common & { model?: string; state?: VersionState; env?: string }) => {
       const versions = await (await open(options)).list({
@@ -188,6 +192,7 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
     .description('one version: images, gate, lineage, metadata and records (MODEL alone: its latest)')
     .argument('<model@version>', 'for example chat-llm@1.0.0')
     .addOption(repoOption())
+    .addOption(githubOption())
     .addOption(formatOption(['text', 'json']))
     .action(async (spec: string, options: Common) => {
       const { model, version } = parseSpec(spec, false);
@@ -196,7 +201,7 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
       if (!found)
         throw new GantryError(
           'unknown_version',
-          `${spec} is not recorded in the registry of ${await root(options)} (gantry registry list shows what is)`,
+          `${spec} is not recorded in the registry of ${options.github ?? (await root(options))} (gantry registry list shows what is)`,
           1,
         );
       if (options.format === 'json') json(io, found);
@@ -217,6 +222,7 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
     .option('--metadata <key=value>', 'free-form metadata (repeatable)', collect, [])
     .addOption(actorOption())
     .addOption(repoOption())
+    .addOption(githubOption())
     .addOption(formatOption(['text', 'json']))
     .action(
       async (
@@ -308,6 +314,7 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
       .option('--note <text>', 'why, kept in the history and the audit log')
       .addOption(actorOption())
       .addOption(repoOption())
+      .addOption(githubOption())
       .addOption(formatOption(['text', 'json']));
 
   changeOptions(
@@ -354,6 +361,7 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
     .argument('<model>', 'model name')
     .requiredOption('--env <name>', 'environment, e.g. production')
     .addOption(repoOption())
+    .addOption(githubOption())
     .addOption(formatOption(['text', 'json']))
     .action(async (model: string, options: Common & { env: string }) => {
       const entries = await (await open(options)).history(model, options.env);

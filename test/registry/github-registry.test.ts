@@ -7,6 +7,7 @@ import { EnvironmentFile } from '../../schemas/environment-file.js';
 import { GitHubSimulator } from '../github-simulator/github-simulator.js';
 import { SimulatedReleases } from '../github-simulator/release-routes.js';
 import { simulatorOctokit } from '../github-simulator/simulator-octokit.js';
+import { runCli } from '../support/run-cli.js';
 import { registryContract, versionDraft } from './registry-contract.js';
 
 let simulator: GitHubSimulator;
@@ -363,6 +364,28 @@ describe('GitHubRegistry', () => {
       [3, 1],
     ]);
     expect(state.latest).toBe(state.releases[2]!.id);
+    expect(simulator.violations).toEqual([]);
+  });
+
+  it('gantry registry --github works on the registry on GitHub: list, promote, history, show', async () => {
+    const { full, registry, commit } = fixture();
+    const sha = await commit();
+    await registry.record(versionDraft('acme/chat', '1.0.0', sha, { verdict: 'pass' }), alice);
+    const env = { GITHUB_TOKEN: 'ghs_test', GITHUB_API_URL: simulator.url };
+    const cli = (...args: string[]) => runCli(['registry', ...args, '--github', full], { env });
+    expect((await cli('list')).stdout).toMatch(/acme\/chat\s+1\.0\.0\s+candidate/);
+    const promoted = await cli('promote', 'acme/chat@1.0.0', '--env', 'production', '--actor', 'carol');
+    expect(promoted).toMatchObject({
+      code: 0,
+      stdout: 'production: acme/chat (none) -> 1.0.0 (promoted by carol)\n',
+    });
+    expect((await cli('history', 'acme/chat', '--env', 'production')).stdout).toContain('carol');
+    expect((await cli('show', 'acme/chat@2.0.0')).stderr).toContain(
+      `acme/chat@2.0.0 is not recorded in the registry of ${full}`,
+    );
+    expect(releases.repository(full).deployments).toHaveLength(1);
+    const audit = await runCli(['audit', 'verify', '--github', full], { env });
+    expect(audit.stdout).toMatch(/^audit log intact: 1 entries/);
     expect(simulator.violations).toEqual([]);
   });
 });
