@@ -60,6 +60,39 @@ async function upsertComments(
 }
 
 /**
+ * A benchmark run that ended without results (it failed, or was cancelled) ends the `gantry/gate` run
+ * waiting for it, so the check neither hangs nor blocks the next re-run. Nothing is created otherwise:
+ * runs that had no model to measure upload nothing either.
+ */
+async function endWaitingCheck(context: WorkflowRunContext, key: RunKey, artifact: string): Promise<void> {
+  const run = context.payload.workflow_run;
+  const { data } = await context.octokit.rest.checks.listForRef({
+    ...context.repo(),
+    ref: run.head_sha,
+    check_name: GATE_CHECK_NAME,
+  });
+  const waiting = data.check_runs.find((r) => r.status !== 'completed');
+  if (!waiting) return;
+  await writeCheckRun(
+    context,
+    {
+      name: GATE_CHECK_NAME,
+      head_sha: run.head_sha,
+      id: waiting.id,
+      external_id: formatRunKey(key),
+      details_url: run.html_url,
+      actions: [{ ...RERUN_ACTION }],
+    },
+    {
+      conclusion: 'failure',
+      title: 'The benchmark run ended without results',
+      summary: `[The benchmark run](${run.html_url}) ended (${run.conclusion ?? 'unknown'}) without uploading \`${artifact}\`: nothing was judged. Re-run the benchmark once it is fixed.\n`,
+      annotations: [],
+    },
+  );
+}
+
+/**
  * On a finished workflow run that uploaded Gantry's results artifact: the `gantry/gate` check run on its
  * head commit and one comment per model on each of its pull requests. Keyed by run and attempt, so a
  * redelivered or repeated event writes nothing new.
@@ -89,7 +122,12 @@ export function publishResults(app: Probot) {
     const artifact = listed.artifacts
       .filter((a) => a.name === config.artifact)
       .sort((a, b) => b.id - a.id)[0];
-    if (!artifact) return;
+    const key = { run: run.id, attempt: run.run_attempt ?? 1 };
+    if (!artifact) {
+      if (run.path === `.github/workflows/${config.workflow}`)
+        await endWaitingCheck(context, key, config.artifact);
+      return;
+    }
 
     let reading: ReturnType<typeof readResultsArtifact>;
     if (artifact.expired) reading = { reports: [], problems: ['the artifact has expired'] };
@@ -103,7 +141,6 @@ export function publishResults(app: Probot) {
       reading = readResultsArtifact(new Uint8Array(data as ArrayBuffer));
     }
     const valid = reading.problems.length === 0;
-    const key = { run: run.id, attempt: run.run_attempt ?? 1 };
     const { data: existing } = await context.octokit.rest.checks.listForRef({
       owner,
       repo,

@@ -71,6 +71,34 @@ describe('re-running the benchmark from the gantry/gate check', () => {
     expect(simulator.violations).toEqual([]);
   });
 
+  it('ends the waiting check when the benchmark run fails without results, so it can be re-run again', async () => {
+    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' }, { branch: 'broken' });
+    simulator.pullRequest(REPO, 5, head, ['model.yml'], { ref: 'broken' });
+    simulator.artifact(REPO, 211, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('pass') }));
+    await deliverThrice('workflow_run', workflowRunCompleted(211, head, [5]));
+    await deliverThrice('check_run', checkRunEvent('requested_action', head, 'broken'));
+    expect(gateRuns(head).map((r) => r.status)).toEqual(['completed', 'queued']);
+
+    const crashed = workflowRunCompleted(212, head, []);
+    (crashed.workflow_run as { conclusion: string }).conclusion = 'failure';
+    await deliverThrice('workflow_run', crashed);
+    expect(gateRuns(head).at(-1)).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      external_id: 'workflow-run:212:1',
+      output: { title: 'The benchmark run ended without results' },
+    });
+    // Another workflow's run without results touches nothing.
+    const dispatched = state().dispatches.length;
+    await deliverThrice('check_run', checkRunEvent('rerequested', head, 'broken'));
+    expect(state().dispatches).toHaveLength(dispatched + 1);
+    const other = workflowRunCompleted(213, head, []);
+    (other.workflow_run as { path: string }).path = '.github/workflows/lint.yml';
+    await deliverThrice('workflow_run', other);
+    expect(gateRuns(head).at(-1)).toMatchObject({ status: 'queued' });
+    expect(simulator.violations).toEqual([]);
+  });
+
   it('does not run a commit its branch no longer points at, other checks, or other buttons', async () => {
     const old = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' }, { branch: 'moving' });
     simulator.commit(REPO, { 'model.yml': 'name: acme/chat\nversion: 2.0.0\n' }, { branch: 'moving' });

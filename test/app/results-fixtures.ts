@@ -43,6 +43,7 @@ export function workflowRunCompleted(
       status: 'completed',
       conclusion: 'success',
       head_sha: head,
+      path: '.github/workflows/gantry-benchmark.yml',
       head_repository: repository,
       repository,
       html_url: `https://github.com/Codertocat/Hello-World/actions/runs/${run}`,
