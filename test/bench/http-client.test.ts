@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Exchange, HttpTarget, type PreparedRequest } from '../../core/bench/http-target.js';
 import { ResponseParser } from '../../core/bench/http1-response-parser.js';
+import { selfSignedCertificate } from '../support/self-signed-certificate.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /** Feeds `bytes` to a parser in reads of `size` bytes; what it saw. */
@@ -277,28 +276,9 @@ describe("Gantry's HTTP client against misbehaving servers (real sockets)", () =
   });
 
   it('speaks TLS to https endpoints, and names a certificate it cannot trust', async () => {
-    const dir = tempDir();
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    const { key, cert } = selfSignedCertificate(tempDir(), 'localhost');
     const server = createHttpsServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      { key: readFileSync(key), cert: readFileSync(cert) },
       (_request, response) => response.end('{}'),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifest } from '../../core/manifest/load-manifest.js';
 import { restServerManifest } from '../../core/serve/rest-server-manifest.js';
 import type { ModelManifest } from '../../schemas/model-manifest.js';
+import { selfSignedCertificate } from '../support/self-signed-certificate.js';
 import { type ListeningProcess, startListening } from '../support/start-listening.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'tabular-rest');
@@ -183,29 +183,7 @@ describe('examples/tabular-rest behind Gantry REST server', () => {
   });
 
   it('serves HTTPS with a configured certificate and key', async () => {
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    ); // prettier-ignore
+    const { key, cert } = selfSignedCertificate(dir, '127.0.0.1', 'IP:127.0.0.1');
     const tls = await start(restServerManifest(manifest), ['--tls-cert', cert, '--tls-key', key]);
     try {
       expect(tls.url).toMatch(/^https:\/\//);
