@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContextDir } from '../../core/build/build-context.js';
 import { buildImage } from '../../core/build/build-image.js';
@@ -142,6 +143,28 @@ describe.skipIf(skip)('gantry build on a real engine and registry', () => {
     const refused = await predict({ instance: { ...instance, contract: 'weekly' } });
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: { path: string } }).error.path).toBe('$.instance.contract');
+    // The whole labelled test set through the container: every row answered, better than the majority label.
+    const evaluated = await cli(
+      'eval',
+      '--endpoint',
+      url,
+      '--suite',
+      'churn-test',
+      '--manifest',
+      'examples/tabular-rest/model.yml',
+      '--format',
+      'json',
+    );
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const result = JSON.parse(evaluated.stdout) as { metrics: { accuracy: number; failed: number } };
+    const labels = readFileSync(join(ROOT, 'examples/tabular-rest/data/test.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { label: string }).label);
+    const majority =
+      Math.max(...['stay', 'churn'].map((l) => labels.filter((x) => x === l).length)) / labels.length;
+    expect(result.metrics.failed).toBe(0);
+    expect(result.metrics.accuracy).toBeGreaterThan(majority + 0.05);
   });
 
   it('builds, runs and transcribes with the speech-asr example on pocketsphinx', {
@@ -190,7 +213,23 @@ describe.skipIf(skip)('gantry build on a real engine and registry', () => {
   it('builds and runs the OpenAI-compatible example on Node', { timeout: 240_000 }, async () => {
     const record = await build(join(ROOT, 'examples/chat-llm'), 'gantry-base/node:bookworm');
     const url = await pullRunAndCheck(record, '/health', 8000);
-    expect((await fetch(`${url}/health`)).ok).toBe(true);
+    // The official client streams a chat completion from the container, usage included.
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: 'chat-llm',
+      messages: [{ role: 'user', content: 'tell me a story' }],
+      max_tokens: 8,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let completionTokens: number | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      completionTokens = chunk.usage?.completion_tokens ?? completionTokens;
+    }
+    expect(completionTokens).toBe(8);
+    expect(text.trim().length).toBeGreaterThan(0);
   });
 
   it('builds the same template with the classic builder (no BuildKit)', { timeout: 240_000 }, async () => {
