@@ -126,6 +126,10 @@ describe('custom evaluators: a command of the model repository, JSONL in and out
         /gave no scores for rows 1, 2, 3 of 4/,
       ],
       [
+        'console.log(JSON.stringify({ metrics: {} })); console.log(JSON.stringify({ metrics: {} }));',
+        /wrote a second "metrics" line \(line 2 of its output\)/,
+      ],
+      [
         "for (const i of [0, 1, 2, 3]) console.log(JSON.stringify({ index: i, scores: { chars_off: 'x' } }));",
         /wrote score "chars_off" of row 0 that is not a number/,
       ],

@@ -127,7 +127,7 @@ function readScores(
       `the evaluation command of suite "${options.suite}" (${shown}) ${message}; see docs/evaluators.md`,
     );
   const scores = new Array<Record<string, number> | undefined>(rows);
-  let metrics: Record<string, number | null> = {};
+  let metrics: Record<string, number | null> | undefined;
   output.split('\n').forEach((line, at) => {
     if (line.trim() === '') return;
     const where = `line ${at + 1} of its output`;
@@ -138,6 +138,7 @@ function readScores(
       throw problem(`wrote ${where} that is not JSON: ${line.slice(0, 80)}`);
     }
     if (value && typeof value === 'object' && value.metrics !== undefined) {
+      if (metrics !== undefined) throw problem(`wrote a second "metrics" line (${where})`);
       const given = value.metrics as Record<string, unknown>;
       if (!given || typeof given !== 'object' || Array.isArray(given))
         throw problem(`wrote "metrics" on ${where} that is not an object`);
@@ -166,7 +167,7 @@ function readScores(
     );
   }
   const complete = scores as Record<string, number>[];
-  const aggregated: Record<string, number | null> = { ...metrics };
+  const aggregated: Record<string, number | null> = { ...(metrics ?? {}) };
   for (const name of Object.keys(options.metrics)) {
     if (name in aggregated) continue;
     // Not aggregated by the command: the mean over every row, each of which must have scored it.
