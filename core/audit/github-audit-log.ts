@@ -1,10 +1,10 @@
-import type { Octokit } from '@octokit/rest';
 import type { AuditDraft, AuditEntry } from '../../schemas/audit-entry.js';
+import type { GitHubClient } from '../github-client.js';
 import { AUDIT_BRANCH, AUDIT_FILE, appendEntry, auditContended } from './append-entry.js';
 import { type ChainVerdict, verifyChain } from './hash-chain.js';
 
 export interface GitHubAuditLogOptions {
-  octokit: Octokit;
+  octokit: GitHubClient;
   owner: string;
   repo: string;
   branch?: string;
@@ -19,7 +19,7 @@ const statusOf = (error: unknown) => (error as { status?: number }).status;
  * moved it meanwhile, GitHub refuses (not a fast forward) and the entry is chained again on theirs.
  */
 export class GitHubAuditLog {
-  private readonly octokit: Octokit;
+  private readonly octokit: GitHubClient;
   private readonly repository: { owner: string; repo: string };
   readonly branch: string;
 

@@ -1,4 +1,3 @@
-import type { Octokit } from '@octokit/rest';
 import type {
   EnvironmentEntry,
   ModelVersion,
@@ -13,6 +12,7 @@ import {
   renderEnvironmentFile,
 } from '../commands/environment-change.js';
 import { GantryError } from '../errors.js';
+import type { GitHubClient } from '../github-client.js';
 import { planPromotion, planRollback } from './environment-history.js';
 import type {
   Actor,
@@ -31,7 +31,7 @@ import { parseVersionTag, versionTag } from './version-tag.js';
 
 export interface GitHubRegistryOptions {
   /** Authenticated for the repository: an installation, an Actions token or a user's token. */
-  octokit: Octokit;
+  octokit: GitHubClient;
   owner: string;
   repo: string;
   /** The default branch, where `.gantry/environments/*.yml` lives. */
@@ -47,7 +47,7 @@ export interface GitHubRegistryOptions {
   deploymentPayload?: (entry: EnvironmentEntry, version: StoredVersion) => Record<string, unknown>;
 }
 
-type Release = Awaited<ReturnType<Octokit['rest']['repos']['getRelease']>>['data'];
+type Release = Awaited<ReturnType<GitHubClient['rest']['repos']['getRelease']>>['data'];
 type Asset = Release['assets'][number];
 
 const VERSION_ASSET = 'version.json';
@@ -75,7 +75,7 @@ function assetText(data: unknown): string {
  * - each move of an environment is also a GitHub Deployment of the version's tag, with a status.
  */
 export class GitHubRegistry implements ModelRegistry {
-  private readonly octokit: Octokit;
+  private readonly octokit: GitHubClient;
   private readonly repository: { owner: string; repo: string };
   private readonly branch: string;
   private readonly production: string;
