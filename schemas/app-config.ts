@@ -9,11 +9,11 @@ export const AppConfig = z
   .strictObject({
     workflow: z
       .string()
-      .regex(/^[\w.-]+\.ya?ml$/, 'a workflow file name in .github/workflows, like gantry-benchmark.yml')
-      .default('gantry-benchmark.yml')
+      .regex(/^[\w.-]+\.ya?ml$/, 'a workflow file name in .github/workflows, like gantry-ci.yml')
+      .default('gantry-ci.yml')
       .meta({
         description:
-          'Workflow dispatched by /benchmark, /gate rerun and the "Re-run benchmark" button; it declares a `profile` input.',
+          'Workflow dispatched by /benchmark, /gate rerun and the "Re-run benchmark" button: it has a workflow_dispatch trigger with a `profile` input, and uploads the results artifact.',
       }),
     artifact: z
       .string()

@@ -56,8 +56,7 @@ describe('.github/gantry.yml', () => {
         path: '.github/gantry.yml',
         start_line: 2,
         start_column: 11,
-        message:
-          'workflow: a workflow file name in .github/workflows, like gantry-benchmark.yml, got "bench"',
+        message: 'workflow: a workflow file name in .github/workflows, like gantry-ci.yml, got "bench"',
       }),
       expect.objectContaining({ start_line: 3, message: 'comment: expected true or false, got "yes"' }),
       expect.objectContaining({

@@ -14,7 +14,7 @@ const gateRuns = (head: string) =>
 beforeAll(async () => {
   await harness.start();
   simulator.commit(REPO, { 'README.md': '# models' }, { branch: 'main' });
-  state().workflows.add('gantry-benchmark.yml');
+  state().workflows.add('gantry-ci.yml');
 }, 30_000);
 afterAll(() => harness.stop());
 
@@ -56,7 +56,7 @@ describe('re-running the benchmark from the gantry/gate check', () => {
 
     await deliverThrice('check_run', checkRunEvent('requested_action', head, 'faster'));
     await deliverThrice('check_run', checkRunEvent('rerequested', head, 'faster'));
-    expect(state().dispatches).toEqual([{ workflow: 'gantry-benchmark.yml', ref: 'faster', inputs: {} }]);
+    expect(state().dispatches).toEqual([{ workflow: 'gantry-ci.yml', ref: 'faster', inputs: {} }]);
     expect(gateRuns(head).map((r) => r.status)).toEqual(['completed', 'queued']);
 
     simulator.artifact(REPO, 202, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('pass') }));

@@ -43,7 +43,7 @@ export function workflowRunCompleted(
       status: 'completed',
       conclusion: 'success',
       head_sha: head,
-      path: '.github/workflows/gantry-benchmark.yml',
+      path: '.github/workflows/gantry-ci.yml',
       head_repository: repository,
       repository,
       html_url: `https://github.com/Codertocat/Hello-World/actions/runs/${run}`,
@@ -90,6 +90,6 @@ export function commentCreated(number: number, id: number, body: string, login: 
 export function standardRepository(simulator: GitHubSimulator, fullName: string, branch = 'main'): void {
   simulator.repository(fullName).defaultBranch = branch;
   simulator.commit(fullName, { 'README.md': '# models' }, { branch });
-  simulator.repository(fullName).workflows.add('gantry-benchmark.yml');
+  simulator.repository(fullName).workflows.add('gantry-ci.yml');
   simulator.repository(fullName).collaborators.set('alice', 'write');
 }

@@ -33,7 +33,7 @@ beforeAll(async () => {
     ref: 'from-a-fork',
     headRepo: 'someone/Hello-World',
   });
-  state().workflows.add('gantry-benchmark.yml');
+  state().workflows.add('gantry-ci.yml');
   for (const [login, role] of [
     ['alice', 'write'],
     ['maria', 'maintain'],
@@ -69,7 +69,7 @@ describe('slash commands', () => {
   it('/benchmark PROFILE by a writer dispatches the workflow once on the pull request branch', async () => {
     const id = await comment('Looks slow.\n/benchmark chat', 'alice');
     expect(state().dispatches).toEqual([
-      { workflow: 'gantry-benchmark.yml', ref: 'faster-decoding', inputs: { profile: 'chat' } },
+      { workflow: 'gantry-ci.yml', ref: 'faster-decoding', inputs: { profile: 'chat' } },
     ]);
     expect(reactionsTo(id)).toEqual(['+1']);
     expect(replies()).toEqual([]);
@@ -85,7 +85,7 @@ describe('slash commands', () => {
     expect(await harness.deliverThrice('issue_comment', popular)).toEqual([200, 200, 200]);
     const rerun = popular.comment.id;
     expect(state().dispatches.at(-1)).toEqual({
-      workflow: 'gantry-benchmark.yml',
+      workflow: 'gantry-ci.yml',
       ref: 'faster-decoding',
       inputs: {},
     });
