@@ -7,7 +7,7 @@ export class AppMetrics {
   readonly registry = new Registry();
   readonly events = new Counter({
     name: 'gantry_app_events_total',
-    help: 'Webhook events handled, by event, action and outcome (handled, duplicate, error).',
+    help: 'Webhook events, by event and action, and outcome (handled, duplicate, error).',
     labelNames: ['event', 'outcome'] as const,
     registers: [this.registry],
   });
