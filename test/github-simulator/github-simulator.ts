@@ -272,7 +272,7 @@ export class GitHubSimulator {
   }
 
   /** One page of a list (at most 100, 30 unless asked), with the Link header GitHub sends when more follow. */
-  private page(items: readonly unknown[], query: URLSearchParams, path: string): Reply {
+  page(items: readonly unknown[], query: URLSearchParams, path: string): Reply {
     const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
     const page = Number(query.get('page') ?? 1);
     const last = Math.max(1, Math.ceil(items.length / perPage));

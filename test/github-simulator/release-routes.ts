@@ -190,20 +190,6 @@ export class SimulatedReleases {
     };
   }
 
-  /** `link: <…>; rel="next"` while more pages follow, as Octokit's paginate expects. */
-  private page<T>(
-    path: string,
-    all: T[],
-    query: URLSearchParams,
-  ): { items: T[]; headers: Record<string, string> } {
-    const perPage = Number(query.get('per_page') ?? 30);
-    const page = Number(query.get('page') ?? 1);
-    const items = all.slice((page - 1) * perPage, page * perPage);
-    const more = page * perPage < all.length;
-    const next = `${this.simulator.url}${path}?per_page=${perPage}&page=${page + 1}`;
-    return { items, headers: more ? { link: `<${next}>; rel="next"` } : {} };
-  }
-
   private release(p: Record<string, string>): SimulatedRelease | undefined {
     return this.repository(`${p.owner}/${p.repo}`).releases.find((r) => r.id === Number(p.release_id));
   }
@@ -213,8 +199,11 @@ export class SimulatedReleases {
       'GET /repos/{owner}/{repo}/releases': (p, query) => {
         const full = `${p.owner}/${p.repo}`;
         const newestFirst = [...this.repository(full).releases].reverse();
-        const { items, headers } = this.page(`/repos/${full}/releases`, newestFirst, query);
-        return { status: 200, body: items.map((r) => this.releaseBody(full, r)), headers };
+        return this.simulator.page(
+          newestFirst.map((r) => this.releaseBody(full, r)),
+          query,
+          `/repos/${full}/releases`,
+        );
       },
       'POST /repos/{owner}/{repo}/releases': (p, _, body) => {
         const full = `${p.owner}/${p.repo}`;
@@ -295,12 +284,11 @@ export class SimulatedReleases {
         const full = `${p.owner}/${p.repo}`;
         const found = this.release(p);
         if (!found) return { status: 200, body: [] };
-        const { items, headers } = this.page(
-          `/repos/${full}/releases/${found.id}/assets`,
-          found.assets,
+        return this.simulator.page(
+          found.assets.map((a) => this.assetBody(full, found, a)),
           query,
+          `/repos/${full}/releases/${found.id}/assets`,
         );
-        return { status: 200, body: items.map((a) => this.assetBody(full, found, a)), headers };
       },
       'POST /repos/{owner}/{repo}/releases/{release_id}/assets': (p, query, _, __, upload) => {
         const full = `${p.owner}/${p.repo}`;
@@ -384,8 +372,11 @@ export class SimulatedReleases {
               matches(d.task, 'task') &&
               matches(d.environment, 'environment'),
           );
-        const { items, headers } = this.page(`/repos/${full}/deployments`, found, query);
-        return { status: 200, body: items.map((d) => this.deploymentBody(full, d)), headers };
+        return this.simulator.page(
+          found.map((d) => this.deploymentBody(full, d)),
+          query,
+          `/repos/${full}/deployments`,
+        );
       },
       'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': (p, _, body) => {
         const full = `${p.owner}/${p.repo}`;
@@ -416,12 +407,11 @@ export class SimulatedReleases {
         const deployment = this.repository(full).deployments.find((d) => d.id === Number(p.deployment_id));
         if (!deployment) return NOT_FOUND();
         const newestFirst = [...deployment.statuses].reverse();
-        const { items, headers } = this.page(
-          `/repos/${full}/deployments/${deployment.id}/statuses`,
-          newestFirst,
+        return this.simulator.page(
+          newestFirst.map((s) => this.statusBody(full, deployment, s)),
           query,
+          `/repos/${full}/deployments/${deployment.id}/statuses`,
         );
-        return { status: 200, body: items.map((s) => this.statusBody(full, deployment, s)), headers };
       },
     };
   }
