@@ -78,9 +78,8 @@ export function releaseNotes(version: StoredVersion, files: readonly VersionFile
       ),
       '',
     );
-  const run = version.lineage.run_url
-    ? ` by [run ${version.lineage.run_id ?? ''}](${version.lineage.run_url})`.replace(' ]', ']')
-    : '';
+  const { run_id, run_url } = version.lineage;
+  const run = run_url ? `, measured by [${run_id ? `run ${run_id}` : 'this run'}](${run_url})` : '';
   lines.push(
     `Recorded by ${version.recorded_by} at ${version.recorded_at}${run}. The records are attached: \`version.json\` lists each with its SHA-256.`,
   );
