@@ -1,6 +1,9 @@
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { AppMetrics } from './metrics.js';
+import { promotionStatusCheck } from './promotion-status-check.js';
+import { protectionRule } from './protection-rule.js';
 import { publishResults } from './publish-results.js';
+import { recordPromotion } from './record-promotion.js';
 import { rerunBenchmark } from './rerun-benchmark.js';
 import { slashCommand } from './slash-command.js';
 import { validateManifests } from './validate-manifests.js';
@@ -29,7 +32,9 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
     <C extends Context>(handler: (context: C) => Promise<void>) =>
     async (context: C) => {
       const event = `${context.name}.${(context.payload as { action?: string }).action ?? ''}`;
-      if (deliveries.has(context.id)) {
+      // One delivery can go to several handlers (a pull request event: manifests and promotion).
+      const key = `${context.id} ${handler.name}`;
+      if (deliveries.has(key)) {
         metrics.events.inc({ event, outcome: 'duplicate' });
         return;
       }
@@ -37,7 +42,7 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
       const stop = metrics.latency.startTimer({ event });
       try {
         await handler(context);
-        deliveries.add(context.id);
+        deliveries.add(key);
         metrics.events.inc({ event, outcome: 'handled' });
       } catch (error) {
         metrics.events.inc({ event, outcome: 'error' });
@@ -55,4 +60,17 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
   app.on('workflow_run.completed', handle(publishResults(app)));
   app.on(['check_run.rerequested', 'check_run.requested_action'], handle(rerunBenchmark));
   app.on('issue_comment.created', handle(slashCommand(app)));
+  app.on(
+    [
+      'pull_request.opened',
+      'pull_request.synchronize',
+      'pull_request.reopened',
+      'pull_request_review.submitted',
+      'pull_request_review.dismissed',
+      'pull_request_review.edited',
+    ],
+    handle(promotionStatusCheck),
+  );
+  app.on('pull_request.closed', handle(recordPromotion));
+  app.on('deployment_protection_rule.requested', handle(protectionRule));
 }

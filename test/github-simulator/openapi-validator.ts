@@ -161,6 +161,11 @@ export class GitHubOpenApi {
     return this.problems(`${this.base(operation)}/requestBody/content/application~1json/schema`, body);
   }
 
+  /** Where a webhook payload differs from GitHub's schema of the event (`x-webhooks`, e.g. `deployment-protection-rule-requested`). */
+  webhookProblems(webhook: string, payload: unknown): string[] {
+    return this.problems(`/components/schemas/webhook-${webhook}`, payload);
+  }
+
   /** Where a response differs from the documented shape for its status. */
   responseProblems(operation: Operation, status: number, body: unknown): string[] {
     const responses = operation.node.responses as Record<string, Node>;

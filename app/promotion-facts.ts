@@ -1,0 +1,223 @@
+import type { Octokit } from '@octokit/rest';
+import type { Context } from 'probot';
+import type { PermissionLookup } from '../core/commands/authorize-command.js';
+import { environmentPath } from '../core/commands/environment-change.js';
+import { isManifestPath } from '../core/manifest/find-manifests.js';
+import { codeownersOf, parseCodeowners } from '../core/promotion/codeowners.js';
+import { promotionRules } from '../core/promotion/promotion-rules.js';
+import type { PromotionFacts, ProposedChange, Review } from '../core/promotion/promotion-status.js';
+import {
+  type EnvironmentFileVersions,
+  environmentOfPath,
+  type ProposedMove,
+} from '../core/promotion/proposed-moves.js';
+import type { ModelRegistry } from '../core/registry/model-registry.js';
+
+type AppOctokit = Context['octokit'];
+interface Repo {
+  owner: string;
+  repo: string;
+}
+
+/** Where GitHub looks for CODEOWNERS, in the order it looks. */
+const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+
+const statusOf = (error: unknown) => (error as { status?: number }).status;
+
+/** The app's installation client, as the registry (typed by @octokit/rest) takes it. */
+export const restOctokit = (octokit: AppOctokit) => octokit as unknown as Octokit;
+
+/** A file's text at a commit, or undefined when it does not exist there. */
+export async function textAt(
+  octokit: AppOctokit,
+  repo: Repo,
+  path: string,
+  ref: string,
+): Promise<string | undefined> {
+  try {
+    const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
+    return 'content' in data && typeof data.content === 'string'
+      ? Buffer.from(data.content, 'base64').toString('utf8')
+      : undefined;
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The environments whose desired-state file a pull request changes. */
+export async function changedEnvironments(
+  octokit: AppOctokit,
+  repo: Repo,
+  pullNumber: number,
+): Promise<string[]> {
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    ...repo,
+    pull_number: pullNumber,
+    per_page: 100,
+  });
+  return [...new Set(files.flatMap((f) => environmentOfPath(f.filename) ?? []))].sort();
+}
+
+/** Each environment's file as it is at the base and at the head (absent where it does not exist). */
+export function environmentFiles(
+  octokit: AppOctokit,
+  repo: Repo,
+  environments: readonly string[],
+  at: { base: string; head: string },
+): Promise<EnvironmentFileVersions[]> {
+  return Promise.all(
+    environments.map(async (environment) => {
+      const path = environmentPath(environment);
+      const [base, head] = await Promise.all([
+        textAt(octokit, repo, path, at.base),
+        textAt(octokit, repo, path, at.head),
+      ]);
+      return {
+        environment,
+        ...(base !== undefined ? { base } : {}),
+        ...(head !== undefined ? { head } : {}),
+      };
+    }),
+  );
+}
+
+/** A user's access to the repository as GitHub answers it; a failed lookup is kept as the reason, never as access. */
+async function permissionOf(octokit: AppOctokit, repo: Repo, username: string): Promise<PermissionLookup> {
+  try {
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username });
+    return { role_name: data.role_name, permission: data.permission };
+  } catch (error) {
+    const status = statusOf(error);
+    return { error: status === 404 ? 'not a collaborator' : `GitHub answered ${status ?? 'nothing'}` };
+  }
+}
+
+/** Whether a user is an active member of a team (`org/team`); anything but a clear yes is a no. */
+async function isTeamMember(octokit: AppOctokit, team: string, username: string): Promise<boolean> {
+  const [org, team_slug] = team.replace(/^@/, '').split('/') as [string, string];
+  try {
+    const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug, username });
+    return data.state === 'active';
+  } catch (error) {
+    if (statusOf(error) === 404) return false;
+    throw error;
+  }
+}
+
+/**
+ * Who may approve each model's promotions, from the base commit (a pull request cannot name its own
+ * approvers): owners and approvals from the model's model.yml, code owners of the environment file.
+ */
+async function approvalRules(octokit: AppOctokit, repo: Repo, base: string, moves: readonly ProposedMove[]) {
+  const { data: tree } = await octokit.rest.git.getTree({ ...repo, tree_sha: base, recursive: 'true' });
+  const paths = tree.tree.flatMap((entry) => (entry.type === 'blob' && entry.path ? [entry.path] : []));
+  const wanted = new Set(moves.map((m) => m.model));
+  const rules = new Map<string, ReturnType<typeof promotionRules>>();
+  // A model's folder usually carries its name: those manifests are read first, and reading stops once
+  // every model is found.
+  const manifests = paths
+    .filter(isManifestPath)
+    .sort(
+      (a, b) =>
+        Number([...wanted].some((m) => b.includes(`${m.split('/').at(-1)}/`))) -
+        Number([...wanted].some((m) => a.includes(`${m.split('/').at(-1)}/`))),
+    );
+  for (const path of manifests) {
+    if ([...wanted].every((m) => rules.has(m))) break;
+    const text = await textAt(octokit, repo, path, base);
+    const found = text === undefined ? undefined : promotionRules(text);
+    if (found?.name && wanted.has(found.name) && !rules.has(found.name)) rules.set(found.name, found);
+  }
+  const codeownersPath = CODEOWNERS_PATHS.find((p) => paths.includes(p));
+  const codeowners = codeownersPath
+    ? parseCodeowners((await textAt(octokit, repo, codeownersPath, base)) ?? '')
+    : [];
+  return { rules, codeowners };
+}
+
+/**
+ * Everything the `gantry/promotion` decision needs about a pull request's proposed moves, read through
+ * the API: approvers and approvals, the candidates' recorded gates, the reviews, each reviewer's access
+ * and their membership of the teams named as approvers.
+ */
+export async function promotionFacts(
+  octokit: AppOctokit,
+  repo: Repo,
+  pull: { number: number; base: string; head: string; author: string },
+  moves: readonly ProposedMove[],
+  registry: ModelRegistry,
+): Promise<PromotionFacts> {
+  const { rules, codeowners } = await approvalRules(octokit, repo, pull.base, moves);
+  const changes: ProposedChange[] = await Promise.all(
+    moves.map(async (move) => {
+      const model = rules.get(move.model);
+      const recorded = await registry.get(move.model, move.version);
+      const approvers = [
+        ...new Set([
+          ...(model?.owners ?? []),
+          ...codeownersOf(codeowners, environmentPath(move.environment)),
+        ]),
+      ];
+      return {
+        model: move.model,
+        environment: move.environment,
+        kind: move.kind,
+        version: move.version,
+        ...(move.current ? { current: move.current } : {}),
+        approvals: model ? model.approvals(move.environment) : 1,
+        approvers,
+        ...(recorded
+          ? {
+              gate: {
+                verdict: recorded.gate?.verdict ?? null,
+                ...(recorded.gate?.against ? { against: recorded.gate.against } : {}),
+              },
+            }
+          : {}),
+      };
+    }),
+  );
+  const listed = await octokit.paginate(octokit.rest.pulls.listReviews, {
+    ...repo,
+    pull_number: pull.number,
+    per_page: 100,
+  });
+  const reviews: Review[] = listed.flatMap((r) =>
+    r.user
+      ? [
+          {
+            user: r.user.login,
+            state: r.state as Review['state'],
+            commit_id: r.commit_id ?? '',
+            ...(r.submitted_at ? { submitted_at: r.submitted_at } : {}),
+          },
+        ]
+      : [],
+  );
+  const reviewers = [
+    ...new Set(
+      reviews
+        .filter((r) => r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED')
+        .map((r) => r.user)
+        .filter((u) => u.toLowerCase() !== pull.author.toLowerCase()),
+    ),
+  ];
+  const teams = [...new Set(changes.flatMap((c) => c.approvers.filter((a) => a.includes('/'))))];
+  const permissions: Record<string, PermissionLookup> = {};
+  const memberships: Record<string, string[]> = {};
+  for (const user of reviewers) {
+    permissions[user] = await permissionOf(octokit, repo, user);
+    memberships[user] = [];
+    for (const team of teams)
+      if (await isTeamMember(octokit, team, user)) memberships[user].push(team.replace(/^@/, ''));
+  }
+  return {
+    author: pull.author,
+    head_sha: pull.head,
+    changes,
+    reviews,
+    permissions,
+    teams: memberships,
+  };
+}

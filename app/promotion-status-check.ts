@@ -1,0 +1,91 @@
+import type { Context } from 'probot';
+import { GantryError } from '../core/errors.js';
+import {
+  PROMOTION_CHECK_NAME,
+  type PromotionCheckContent,
+  promotionCheck,
+} from '../core/promotion/promotion-check.js';
+import { promotionStatus } from '../core/promotion/promotion-status.js';
+import { proposedMoves } from '../core/promotion/proposed-moves.js';
+import { readRegistry } from './app-registry.js';
+import { changedEnvironments, environmentFiles, promotionFacts } from './promotion-facts.js';
+
+type PromotionContext = Context<
+  | 'pull_request.opened'
+  | 'pull_request.synchronize'
+  | 'pull_request.reopened'
+  | 'pull_request_review.submitted'
+  | 'pull_request_review.dismissed'
+  | 'pull_request_review.edited'
+>;
+
+/**
+ * Writes the one `gantry/promotion` check run of a head commit: the latest run of that name is updated,
+ * or left alone when it says the same already. A decided run cannot go back to waiting on GitHub (a
+ * completed check run stays completed), so an approval withdrawn on the same commit adds a new run.
+ */
+async function upsertCheck(context: PromotionContext, head: string, content: PromotionCheckContent) {
+  const repo = context.repo();
+  const { data } = await context.octokit.rest.checks.listForRef({
+    ...repo,
+    ref: head,
+    check_name: PROMOTION_CHECK_NAME,
+  });
+  const latest = data.check_runs.sort((a, b) => b.id - a.id)[0];
+  const output = { title: content.title, summary: content.summary };
+  if (
+    latest &&
+    latest.status === content.status &&
+    (latest.conclusion ?? undefined) === content.conclusion &&
+    latest.output.title === content.title &&
+    latest.output.summary === content.summary
+  )
+    return;
+  const fields = {
+    status: content.status,
+    ...(content.conclusion ? { conclusion: content.conclusion } : {}),
+    output,
+  };
+  if (latest && (latest.status !== 'completed' || content.status === 'completed'))
+    await context.octokit.rest.checks.update({ ...repo, check_run_id: latest.id, ...fields });
+  else
+    await context.octokit.rest.checks.create({
+      ...repo,
+      name: PROMOTION_CHECK_NAME,
+      head_sha: head,
+      ...fields,
+    });
+}
+
+/**
+ * The `gantry/promotion` check of a pull request that changes `.gantry/environments/`: green only when
+ * each proposed move passed its gate against what the environment runs now and has its approvals on the
+ * head commit (core/promotion/promotion-status.ts decides). Run again on every push and every review.
+ */
+export async function promotionStatusCheck(context: PromotionContext): Promise<void> {
+  const pr = context.payload.pull_request;
+  if (pr.state !== 'open') return;
+  const repo = context.repo();
+  // Every pull request event comes here: one request tells whether this one is a promotion.
+  const environments = await changedEnvironments(context.octokit, repo, pr.number);
+  if (environments.length === 0) return;
+  // What the environment runs now is on the base branch as it is, not as it was when the PR was opened.
+  const { data: ref } = await context.octokit.rest.git.getRef({ ...repo, ref: `heads/${pr.base.ref}` });
+  const pull = { number: pr.number, base: ref.object.sha, head: pr.head.sha, author: pr.user?.login ?? '' };
+  const files = await environmentFiles(context.octokit, repo, environments, pull);
+  let content: PromotionCheckContent;
+  try {
+    const moves = proposedMoves(files);
+    const facts = await promotionFacts(context.octokit, repo, pull, moves, readRegistry(context));
+    content = promotionCheck(promotionStatus(facts));
+  } catch (error) {
+    if (!(error instanceof GantryError)) throw error;
+    content = {
+      status: 'completed',
+      conclusion: 'failure',
+      title: 'the promotion cannot be read',
+      summary: error.message,
+    };
+  }
+  await upsertCheck(context, pull.head, content);
+}

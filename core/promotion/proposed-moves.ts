@@ -1,0 +1,58 @@
+import { environmentPath, parseEnvironmentFile } from '../commands/environment-change.js';
+import { environmentStack } from '../registry/environment-history.js';
+
+const ENVIRONMENT_FILE = /^\.gantry\/environments\/([^/]+)\.yml$/;
+
+/** The environment a repository path is the desired-state file of, or undefined for any other path. */
+export function environmentOfPath(path: string): string | undefined {
+  return ENVIRONMENT_FILE.exec(path)?.[1];
+}
+
+/** One environment file as a pull request finds it on its base and its head (undefined: no such file). */
+export interface EnvironmentFileVersions {
+  environment: string;
+  base?: string;
+  head?: string;
+}
+
+/** A model's move in an environment that a pull request proposes. */
+export interface ProposedMove {
+  model: string;
+  environment: string;
+  /** rollback only when the version is the one the environment ran before, by its recorded history. */
+  kind: 'promote' | 'rollback';
+  version: string;
+  /** What the environment runs on the base branch. */
+  current?: string;
+  /** The last entry of the model's history on the base: a merged move comes after it. */
+  baseSeq: number;
+}
+
+/**
+ * The moves an environment-file change proposes: every model whose version differs between base and
+ * head. Whether a move is a rollback is read from the base's history, never from what the head claims,
+ * so a pull request cannot call a new version a rollback to skip its gate.
+ */
+export function proposedMoves(files: readonly EnvironmentFileVersions[]): ProposedMove[] {
+  const moves: ProposedMove[] = [];
+  for (const file of files) {
+    const path = environmentPath(file.environment);
+    const base = parseEnvironmentFile(file.base, `${path} (base)`);
+    const head = parseEnvironmentFile(file.head, `${path} (head)`);
+    for (const [model, state] of Object.entries(head.models)) {
+      const before = base.models[model];
+      if (before?.version === state.version) continue;
+      const history = before?.history ?? [];
+      const previous = environmentStack(history).at(-2);
+      moves.push({
+        model,
+        environment: file.environment,
+        kind: previous === state.version ? 'rollback' : 'promote',
+        version: state.version,
+        ...(before ? { current: before.version } : {}),
+        baseSeq: history.at(-1)?.seq ?? 0,
+      });
+    }
+  }
+  return moves;
+}

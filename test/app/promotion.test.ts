@@ -1,0 +1,301 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { GitHubAuditLog } from '../../core/audit/github-audit-log.js';
+import { environmentChange } from '../../core/commands/environment-change.js';
+import { GitHubRegistry } from '../../core/registry/github-registry.js';
+import { GitHubOpenApi } from '../github-simulator/openapi-validator.js';
+import { SimulatedPromotions } from '../github-simulator/promotion-routes.js';
+import { SimulatedReleases } from '../github-simulator/release-routes.js';
+import { simulatorOctokit } from '../github-simulator/simulator-octokit.js';
+import { versionDraft } from '../registry/registry-contract.js';
+import { AppHarness, example, INSTALLATION } from './app-harness.js';
+
+const REPO = 'Codertocat/Hello-World';
+const [OWNER, NAME] = REPO.split('/') as [string, string];
+const ENV_FILE = '.gantry/environments/production.yml';
+const harness = new AppHarness();
+const simulator = harness.simulator;
+const releases = new SimulatedReleases(simulator);
+const promotions = new SimulatedPromotions(simulator);
+const state = () => simulator.repository(REPO);
+const at = () => ({ octokit: simulatorOctokit(simulator.url), owner: OWNER, repo: NAME });
+
+const MODEL = `name: acme/chat
+version: 1.4.0
+owners: [maria, tim, acme/ml-platform]
+environments:
+  staging: { approvals: 0 }
+  production: { approvals: 1 }
+`;
+const PRODUCTION = `models:
+  acme/chat:
+    version: 1.2.0
+    history:
+      - { seq: 1, model: acme/chat, environment: production, from: null, to: 1.1.0, reason: promote, actor: maria, time: "2026-11-01T10:00:00.000Z" }
+      - { seq: 2, model: acme/chat, environment: production, from: 1.1.0, to: 1.2.0, reason: promote, actor: maria, time: "2026-11-10T10:00:00.000Z" }
+`;
+const BASE_FILES = {
+  'README.md': '# models',
+  'models/chat/model.yml': MODEL,
+  '.github/CODEOWNERS': '/.gantry/environments/ @carol\n',
+  [ENV_FILE]: PRODUCTION,
+};
+
+/** Commits of the recorded versions: what a protection rule is asked about. */
+const shas: Record<string, string> = {};
+
+beforeAll(async () => {
+  await harness.start();
+  state().defaultBranch = 'master';
+  simulator.commit(REPO, BASE_FILES, { branch: 'master' });
+  for (const [login, role] of [
+    ['alice', 'write'],
+    ['maria', 'maintain'],
+    ['tim', 'triage'],
+    ['bob', 'write'],
+    ['carol', 'admin'],
+  ])
+    state().collaborators.set(login!, role!);
+  promotions.teams.set('acme/ml-platform', new Set(['bob']));
+  const registry = new GitHubRegistry({ ...at(), branch: 'master' });
+  const versions = [
+    ['1.1.0', 'pass', undefined],
+    ['1.2.0', 'pass', '1.1.0'],
+    ['1.3.0', 'pass', '1.2.0'],
+    ['1.4.0', 'fail', '1.2.0'],
+  ] as const;
+  for (const [version, verdict, against] of versions) {
+    shas[version] = simulator.commit(REPO, { ...BASE_FILES, VERSION: version }, { branch: 'master' });
+    await registry.record(
+      versionDraft('acme/chat', version, shas[version]!, { verdict, ...(against ? { against } : {}) }),
+      { actor: 'ci', now: new Date('2026-11-20T10:00:00.000Z') },
+    );
+  }
+}, 60_000);
+
+afterAll(() => harness.stop());
+
+beforeEach(() => {
+  expect(simulator.violations).toEqual([]);
+});
+
+/** The promotion pull request `/promote` opens: the environment file changed on a branch of its own. */
+function promotionPull(number: number, version: string, author: string) {
+  const base = state().branches.get('master')!;
+  const current = state().commits.get(base)!.get(ENV_FILE);
+  const change = environmentChange(
+    current,
+    { kind: 'promote', model: 'acme/chat', version, environment: 'production' },
+    { actor: author, now: new Date('2026-11-23T10:00:00.000Z'), note: 'faster decoding' },
+  );
+  const files = Object.fromEntries(state().commits.get(base)!);
+  const head = simulator.commit(REPO, { ...files, [ENV_FILE]: change.text });
+  simulator.pullRequest(REPO, number, head, [ENV_FILE], { ref: change.branch, user: author });
+  return { head, base, files: { ...files, [ENV_FILE]: change.text } };
+}
+
+/** GitHub's example payload of a pull request event, for pull request `number` at `head`. */
+function pullPayload(event: string, action: string, number: number, head: string, extra: object = {}) {
+  const payload = example(event, action);
+  const pr = payload.pull_request as Record<string, unknown>;
+  const pull = state().pulls.get(number)!;
+  return {
+    ...payload,
+    installation: INSTALLATION,
+    pull_request: {
+      ...pr,
+      number,
+      html_url: `https://github.com/${REPO}/pull/${number}`,
+      state: 'open',
+      user: { ...(pr.user as object), login: pull.user },
+      head: { ...(pr.head as object), ref: pull.head.ref, sha: head },
+      base: { ...(pr.base as object), ref: 'master', sha: pull.base.sha },
+      ...extra,
+    },
+  };
+}
+
+/** A review submitted (or dismissed) and its event delivered three times. */
+async function reviewed(number: number, head: string, user: string, reviewState: 'APPROVED' | 'COMMENTED') {
+  const review = promotions.review(REPO, number, user, reviewState, head);
+  const payload = pullPayload('pull_request_review', 'submitted', number, head);
+  const body = promotions.reviewBody(REPO, review);
+  expect(
+    await harness.deliverThrice('pull_request_review', {
+      ...payload,
+      review: { ...body, state: reviewState.toLowerCase() },
+    }),
+  ).toEqual([200, 200, 200]);
+  return review;
+}
+
+const checksOn = (head: string) =>
+  state().checkRuns.filter((r) => r.head_sha === head && r.name === 'gantry/promotion');
+
+describe('promotion by approval', () => {
+  let pr: ReturnType<typeof promotionPull>;
+  let head2: string;
+
+  it('waits for an approval when the gate passed against what production runs', async () => {
+    pr = promotionPull(10, '1.3.0', 'alice');
+    expect(
+      await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 10, pr.head)),
+    ).toEqual([200, 200, 200]);
+    const [check, ...more] = checksOn(pr.head);
+    expect(more).toEqual([]);
+    expect(check).toMatchObject({ status: 'in_progress', conclusion: null });
+    expect(check!.output.title).toBe('waiting for approval: acme/chat 1.3.0 → production');
+    expect(check!.output.summary).toContain(
+      '| acme/chat 1.3.0 → production | gate | ✅ met | pass against 1.2.0 |',
+    );
+    expect(check!.output.summary).toContain(
+      '| acme/chat 1.3.0 → production | approval | ⏳ waiting | 0 of 1 approvals by maria, tim, acme/ml-platform, @carol |',
+    );
+  });
+
+  it('does not count an approval by the author or by an owner without write access', async () => {
+    await reviewed(10, pr.head, 'alice', 'APPROVED');
+    await reviewed(10, pr.head, 'tim', 'APPROVED');
+    const [check, ...more] = checksOn(pr.head);
+    expect(more).toEqual([]);
+    expect(check).toMatchObject({ status: 'in_progress', conclusion: null });
+    expect(check!.output.summary).toContain(
+      'not counted: alice wrote the pull request; tim has triage access, and approving needs write',
+    );
+  });
+
+  it('turns green when an owner with write access approves the head commit', async () => {
+    await reviewed(10, pr.head, 'maria', 'APPROVED');
+    const [check, ...more] = checksOn(pr.head);
+    expect(more).toEqual([]);
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(check!.output.title).toBe('gate passed and approved: merging promotes');
+    expect(check!.output.summary).toContain('| approval | ✅ met | 1 of 1 (maria)');
+  });
+
+  it('goes back to waiting when a new commit is pushed, and counts a member of an owning team', async () => {
+    head2 = simulator.commit(REPO, { ...pr.files, 'NOTES.md': 'why 1.3.0' });
+    state().pulls.get(10)!.head.sha = head2;
+    expect(
+      await harness.deliverThrice('pull_request', pullPayload('pull_request', 'synchronize', 10, head2)),
+    ).toEqual([200, 200, 200]);
+    const [check, ...more] = checksOn(head2);
+    expect(more).toEqual([]);
+    expect(check).toMatchObject({ status: 'in_progress', conclusion: null });
+    expect(check!.output.summary).toContain('maria approved an earlier commit');
+    await reviewed(10, head2, 'bob', 'APPROVED');
+    expect(checksOn(head2)).toMatchObject([{ status: 'completed', conclusion: 'success' }]);
+    expect(checksOn(pr.head)).toHaveLength(1);
+  });
+
+  it('records the promotion when the pull request is merged: release, deployment, audit entry', async () => {
+    state().branches.set('master', head2);
+    const merged = pullPayload('pull_request', 'closed', 10, head2, {
+      state: 'closed',
+      merged: true,
+      merge_commit_sha: head2,
+      merged_by: { ...(example('pull_request', 'closed').sender as object), login: 'maria' },
+    });
+    expect(await harness.deliverThrice('pull_request', merged)).toEqual([200, 200, 200]);
+    const { releases: all, deployments } = releases.repository(REPO);
+    expect(all.find((r) => r.tag_name === 'acme/chat@1.3.0')).toMatchObject({ prerelease: false });
+    expect(deployments).toHaveLength(1);
+    expect(deployments[0]).toMatchObject({
+      ref: 'acme/chat@1.3.0',
+      environment: 'production',
+      production_environment: true,
+      payload: expect.objectContaining({ model: 'acme/chat', version: '1.3.0', previous_version: '1.2.0' }),
+    });
+    expect(deployments[0]!.statuses).toHaveLength(1);
+    const audit = await new GitHubAuditLog(at()).verify();
+    expect(audit.ok).toBe(true);
+    expect(audit.entries.map((e) => [e.event, e.actor, e.subject, e.links.pull_request])).toEqual([
+      [
+        'promoted',
+        'alice',
+        { model: 'acme/chat', version: '1.3.0', environment: 'production' },
+        'https://github.com/Codertocat/Hello-World/pull/10',
+      ],
+    ]);
+    const file = parse(state().commits.get(state().branches.get('master')!)!.get(ENV_FILE)!);
+    expect(file.models['acme/chat'].version).toBe('1.3.0');
+    expect(file.models['acme/chat'].history).toHaveLength(3);
+  });
+
+  it('blocks a version whose gate failed, whoever approves', async () => {
+    const failing = promotionPull(11, '1.4.0', 'alice');
+    await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 11, failing.head));
+    await reviewed(11, failing.head, 'maria', 'APPROVED');
+    const [check, ...more] = checksOn(failing.head);
+    expect(more).toEqual([]);
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(check!.output.title).toBe('blocked: gate (acme/chat 1.4.0 → production)');
+    expect(check!.output.summary).toContain('| gate | ❌ failed | its gate verdict is fail |');
+  });
+});
+
+describe('deployment protection rule', () => {
+  const openApi = new GitHubOpenApi();
+
+  /** A `deployment_protection_rule.requested` payload in the shape of GitHub's schema of the event. */
+  function protectionRequest(run: number, sha: string) {
+    const opened = example('pull_request', 'opened');
+    const repository = opened.repository as Record<string, unknown>;
+    return {
+      action: 'requested',
+      environment: 'production',
+      event: 'push',
+      sha,
+      ref: 'refs/heads/master',
+      deployment_callback_url: `https://api.github.com/repos/${REPO}/actions/runs/${run}/deployment_protection_rule`,
+      deployment: {
+        url: `https://api.github.com/repos/${REPO}/deployments/${run}`,
+        id: run,
+        node_id: `DE_${run}`,
+        sha,
+        ref: 'master',
+        task: 'deploy',
+        payload: {},
+        original_environment: 'production',
+        environment: 'production',
+        description: null,
+        creator: opened.sender,
+        created_at: '2026-11-23T10:00:00Z',
+        updated_at: '2026-11-23T10:00:00Z',
+        statuses_url: `https://api.github.com/repos/${REPO}/deployments/${run}/statuses`,
+        repository_url: `https://api.github.com/repos/${REPO}`,
+        transient_environment: false,
+        production_environment: true,
+      },
+      pull_requests: [],
+      repository,
+      installation: INSTALLATION,
+      sender: opened.sender,
+    };
+  }
+
+  it('approves a commit whose version passed its gate, rejects one whose gate failed, each once', async () => {
+    const good = protectionRequest(7001, shas['1.3.0']!);
+    const bad = protectionRequest(7002, shas['1.4.0']!);
+    expect(openApi.webhookProblems('deployment-protection-rule-requested', good)).toEqual([]);
+    expect(openApi.webhookProblems('deployment-protection-rule-requested', bad)).toEqual([]);
+    expect(await harness.deliverThrice('deployment_protection_rule', good)).toEqual([200, 200, 200]);
+    expect(await harness.deliverThrice('deployment_protection_rule', bad)).toEqual([200, 200, 200]);
+    const short = (v: string) => shas[v]!.slice(0, 12);
+    expect(promotions.decisions(REPO)).toEqual([
+      {
+        run: 7001,
+        environment_name: 'production',
+        state: 'approved',
+        comment: `Gantry approves ${short('1.3.0')} for production: acme/chat@1.3.0 (pass against 1.2.0).`,
+      },
+      {
+        run: 7002,
+        environment_name: 'production',
+        state: 'rejected',
+        comment: `Gantry rejects ${short('1.4.0')} for production: acme/chat@1.4.0's gate verdict is fail.`,
+      },
+    ]);
+    expect(simulator.violations).toEqual([]);
+  });
+});
