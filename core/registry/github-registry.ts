@@ -346,8 +346,10 @@ export class GitHubRegistry implements ModelRegistry {
       const release = unfinished ?? (await this.createDraft(tag, stored, files));
       if (release) {
         const published = await this.finish(release, stored, files);
+        // A version just published runs nowhere yet; its document is the draft's, when an earlier call made one.
+        const version = (unfinished && (await this.versionOf(unfinished))) || stored;
         return {
-          version: (await this.get(stored.model, stored.version))!,
+          version: { ...version, state: 'candidate', environments: [] },
           created: published && !unfinished,
         };
       }
