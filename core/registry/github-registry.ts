@@ -264,6 +264,31 @@ export class GitHubRegistry implements ModelRegistry {
     }
   }
 
+  /**
+   * A tag of the version's name that exists already (pushed by the local registry, or by hand) is what
+   * a release would be published on, whatever commit it asks for: it must be the version's commit.
+   */
+  private async checkTag(tag: string, stored: StoredVersion): Promise<void> {
+    const { data: refs } = await this.octokit.rest.git.listMatchingRefs({
+      ...this.repository,
+      ref: `tags/${tag}`,
+    });
+    const ref = refs.find((r) => r.ref === `refs/tags/${tag}`);
+    if (!ref) return;
+    const commit =
+      ref.object.type === 'tag'
+        ? (await this.octokit.rest.git.getTag({ ...this.repository, tag_sha: ref.object.sha })).data.object
+            .sha
+        : ref.object.sha;
+    if (commit !== stored.git_sha)
+      throw new GantryError(
+        'tag_exists',
+        `cannot record ${stored.model}@${stored.version} on ${stored.git_sha}: the tag ${tag} in ${this.where} is on ${commit}; ` +
+          'a version is recorded once: bump the version in model.yml',
+        1,
+      );
+  }
+
   /** A draft an earlier, interrupted recording of the same content left: it is finished, not duplicated. */
   private async unfinishedDraft(tag: string, stored: StoredVersion): Promise<Release | undefined> {
     return (await this.releases()).find(
@@ -339,7 +364,10 @@ export class GitHubRegistry implements ModelRegistry {
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       const published = await this.releaseOf(tag);
       if (published) return this.existing(published, stored);
-      if (attempt === 1) await this.checkCommit(stored);
+      if (attempt === 1) {
+        await this.checkCommit(stored);
+        await this.checkTag(tag, stored);
+      }
       // Finishing a draft another call made reports nothing created: of writers racing, only the one
       // that made the draft does (an audit entry a crashed writer never made is added by AuditedRegistry).
       const unfinished = await this.unfinishedDraft(tag, stored);

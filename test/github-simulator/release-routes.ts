@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GitHubSimulator, Handler, Reply } from './github-simulator.js';
-import { BOT_LOGIN, gitCommit, integration, NOT_FOUND, person } from './simulated-bodies.js';
+import { BOT_LOGIN, gitCommit, gitRef, integration, NOT_FOUND, person } from './simulated-bodies.js';
 
 /**
  * Releases and their assets, tags, file contents writes, and deployments with their statuses, for the
@@ -85,6 +85,11 @@ export class SimulatedReleases {
       this.repos.set(fullName, state);
     }
     return state;
+  }
+
+  /** A tag pushed to the repository (as `git push` of a tag would make it), pointing at a commit. */
+  tag(fullName: string, name: string, commit: string): void {
+    this.repository(fullName).tags.set(name, commit);
   }
 
   /** The commit a branch, tag or commit id names, as GitHub resolves a deployment's ref. */
@@ -327,6 +332,16 @@ export class SimulatedReleases {
           return { status: 200, body: this.assetBody(full, release, asset) };
         }
         return NOT_FOUND();
+      },
+      'GET /repos/{owner}/{repo}/git/matching-refs/{ref}': (p) => {
+        const full = `${p.owner}/${p.repo}`;
+        const refs = [
+          ...[...this.simulator.repository(full).branches].map(([name, at]) => [`refs/heads/${name}`, at]),
+          ...[...this.repository(full).tags].map(([name, at]) => [`refs/tags/${name}`, at]),
+        ]
+          .filter(([ref]) => ref!.startsWith(`refs/${p.ref}`))
+          .sort(([a], [b]) => (a! < b! ? -1 : 1));
+        return { status: 200, body: refs.map(([ref, at]) => gitRef(full, ref!, at!)) };
       },
       'PUT /repos/{owner}/{repo}/contents/{path}': (p, _, body) => this.putContents(p, body),
       'POST /repos/{owner}/{repo}/deployments': (p, _, body) => {

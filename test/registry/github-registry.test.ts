@@ -171,6 +171,17 @@ describe('GitHubRegistry', () => {
       code: 'tag_exists',
     });
     expect(await registry.list()).toEqual([]);
+
+    // A tag of the version's name pushed on another commit: the release would land there, so it is refused.
+    const other = await commit();
+    releases.tag(full, 'acme/chat@2.0.0', other);
+    await expect(registry.record(versionDraft('acme/chat', '2.0.0', sha), alice)).rejects.toMatchObject({
+      code: 'tag_exists',
+      message: expect.stringContaining(`the tag acme/chat@2.0.0 in ${full} is on ${other}`),
+    });
+    // On the version's own commit (as the local registry pushes it) the tag is used as it is.
+    releases.tag(full, 'acme/chat@3.0.0', sha);
+    expect((await registry.record(versionDraft('acme/chat', '3.0.0', sha), alice)).created).toBe(true);
     expect(simulator.violations).toEqual([]);
   });
 
