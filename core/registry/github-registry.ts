@@ -164,11 +164,21 @@ export class GitHubRegistry implements ModelRegistry {
   }
 
   /** The environments that have a file on the default branch. */
+  private missingBranch(): GantryError {
+    return new GantryError(
+      'branch_missing',
+      `${this.where} has no branch ${this.branch}, where the environment files live: name the repository's default branch`,
+      1,
+    );
+  }
+
   private async environmentNames(): Promise<string[]> {
-    const { data: ref } = await this.octokit.rest.git.getRef({
-      ...this.repository,
-      ref: `heads/${this.branch}`,
-    });
+    const ref = await this.octokit.rest.git.getRef({ ...this.repository, ref: `heads/${this.branch}` }).then(
+      (response) => response.data,
+      (error) => {
+        throw statusOf(error) === 404 ? this.missingBranch() : error;
+      },
+    );
     const { data: tree } = await this.octokit.rest.git.getTree({
       ...this.repository,
       tree_sha: ref.object.sha,
@@ -426,6 +436,7 @@ export class GitHubRegistry implements ModelRegistry {
       } catch (error) {
         // 409: the file moved since it was read; 422 without a blob: another writer created it meanwhile.
         const moved = statusOf(error) === 409 || (statusOf(error) === 422 && !file);
+        if (statusOf(error) === 404) throw this.missingBranch();
         if (!moved) throw error;
       }
     }

@@ -185,6 +185,24 @@ describe('GitHubRegistry', () => {
     expect(simulator.violations).toEqual([]);
   });
 
+  it('names the branch when the environment files have none to live on', async () => {
+    const { full, commit } = fixture();
+    const sha = await commit();
+    const registry = new GitHubRegistry({
+      octokit: simulatorOctokit(simulator.url),
+      owner: 'acme',
+      repo: full.split('/')[1]!,
+      branch: 'trunk',
+    });
+    await registry.record(versionDraft('acme/chat', '1.0.0', sha, { verdict: 'pass' }), alice);
+    const message = `${full} has no branch trunk, where the environment files live`;
+    await expect(registry.environments()).rejects.toThrow(message);
+    await expect(
+      registry.promote({ model: 'acme/chat', version: '1.0.0', environment: 'staging', ...alice }),
+    ).rejects.toMatchObject({ code: 'branch_missing' });
+    expect(simulator.violations).toEqual([]);
+  });
+
   it('keeps each environment in .gantry/environments/ENV.yml, with a deployment and its status per move', async () => {
     const { full, registry, commit } = fixture();
     const sha = await commit();
