@@ -1,5 +1,6 @@
 import type { Context } from 'probot';
 import { type EnvironmentRequest, environmentChange } from '../core/commands/environment-change.js';
+import { textAt } from './promotion-facts.js';
 
 export interface PromotionPull {
   number: number;
@@ -23,17 +24,7 @@ export async function openPromotion(
   const { data: ref } = await context.octokit.rest.git.getRef({ owner, repo, ref: `heads/${base}` });
   const baseSha = ref.object.sha;
   const path = `.gantry/environments/${request.environment}.yml`;
-  const current = await context.octokit.rest.repos
-    .getContent({ owner, repo, path, ref: baseSha })
-    .then(({ data }) =>
-      'content' in data && typeof data.content === 'string'
-        ? Buffer.from(data.content, 'base64').toString('utf8')
-        : undefined,
-    )
-    .catch((error: { status?: number }) => {
-      if (error.status === 404) return undefined;
-      throw error;
-    });
+  const current = await textAt(context.octokit, { owner, repo }, path, baseSha);
   const change = environmentChange(current, request, { ...by, now: new Date() });
 
   const { data: open } = await context.octokit.rest.pulls.list({

@@ -12,6 +12,7 @@ import {
   type ProposedMove,
 } from '../core/promotion/proposed-moves.js';
 import type { ModelRegistry } from '../core/registry/model-registry.js';
+import { collaboratorPermission } from './collaborator-permission.js';
 
 type AppOctokit = Context['octokit'];
 interface Repo {
@@ -80,17 +81,6 @@ export function environmentFiles(
       };
     }),
   );
-}
-
-/** A user's access to the repository as GitHub answers it; a failed lookup is kept as the reason, never as access. */
-async function permissionOf(octokit: AppOctokit, repo: Repo, username: string): Promise<PermissionLookup> {
-  try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username });
-    return { role_name: data.role_name, permission: data.permission };
-  } catch (error) {
-    const status = statusOf(error);
-    return { error: status === 404 ? 'not a collaborator' : `GitHub answered ${status ?? 'nothing'}` };
-  }
 }
 
 /** Whether a user is an active member of a team (`org/team`); anything but a clear yes is a no. */
@@ -207,7 +197,7 @@ export async function promotionFacts(
   const permissions: Record<string, PermissionLookup> = {};
   const memberships: Record<string, string[]> = {};
   for (const user of reviewers) {
-    permissions[user] = await permissionOf(octokit, repo, user);
+    permissions[user] = await collaboratorPermission(octokit, repo, user);
     memberships[user] = [];
     for (const team of teams)
       if (await isTeamMember(octokit, team, user)) memberships[user].push(team.replace(/^@/, ''));

@@ -1,9 +1,5 @@
 import type { Context, Probot } from 'probot';
-import {
-  type Authorization,
-  authorizeCommand,
-  type PermissionLookup,
-} from '../core/commands/authorize-command.js';
+import { type Authorization, authorizeCommand } from '../core/commands/authorize-command.js';
 import {
   formatCommand,
   type ParsedCommand,
@@ -12,26 +8,13 @@ import {
 } from '../core/commands/parse-command.js';
 import { GantryError } from '../core/errors.js';
 import { botLogin } from './bot-login.js';
+import { collaboratorPermission } from './collaborator-permission.js';
 import { dispatchBenchmark } from './dispatch-benchmark.js';
 import { loadConfig } from './load-config.js';
 import { openPromotion } from './open-promotion.js';
 
 type CommentContext = Context<'issue_comment.created'>;
 type Reaction = '+1' | '-1' | 'confused';
-
-/** The commenter's access as GitHub answers it; a failed lookup is kept as the reason, never as access. */
-async function permissionOf(context: CommentContext, username: string): Promise<PermissionLookup> {
-  try {
-    const { data } = await context.octokit.rest.repos.getCollaboratorPermissionLevel({
-      ...context.repo(),
-      username,
-    });
-    return { role_name: data.role_name, permission: data.permission };
-  } catch (error) {
-    const status = (error as { status?: number }).status;
-    return { error: status === 404 ? 'not a collaborator' : `GitHub answered ${status ?? 'nothing'}` };
-  }
-}
 
 async function runCommand(
   context: CommentContext,
@@ -115,7 +98,7 @@ export function slashCommand(app: Probot) {
       return answer('confused', `\`/${parsed.command}\` not understood: ${parsed.message}.`);
     const authorization: Authorization = authorizeCommand(
       parsed,
-      await permissionOf(context, author),
+      await collaboratorPermission(context.octokit, context.repo(), author),
       config.permissions,
     );
     if (!authorization.allowed)

@@ -80,12 +80,14 @@ beforeEach(() => {
 });
 
 /** The promotion pull request `/promote` opens: the environment file changed on a branch of its own. */
-function promotionPull(number: number, version: string, author: string) {
+function promotionPull(number: number, version: string | 'rollback', author: string) {
   const base = state().branches.get('master')!;
   const current = state().commits.get(base)!.get(ENV_FILE);
   const change = environmentChange(
     current,
-    { kind: 'promote', model: 'acme/chat', version, environment: 'production' },
+    version === 'rollback'
+      ? { kind: 'rollback', model: 'acme/chat', environment: 'production' }
+      : { kind: 'promote', model: 'acme/chat', version, environment: 'production' },
     { actor: author, now: new Date('2026-11-23T10:00:00.000Z'), note: 'faster decoding' },
   );
   const files = Object.fromEntries(state().commits.get(base)!);
@@ -131,6 +133,21 @@ async function reviewed(number: number, head: string, user: string, reviewState:
 
 const checksOn = (head: string) =>
   state().checkRuns.filter((r) => r.head_sha === head && r.name === 'gantry/promotion');
+/** Requests that wrote check runs: a repeated event must add none. */
+const checkWrites = () =>
+  simulator.calls.filter((c) => c.method !== 'GET' && c.path.startsWith(`/repos/${REPO}/check-runs`)).length;
+
+/** The merge of a pull request: the base branch moves to its head, and GitHub sends `closed` with `merged`. */
+async function merge(number: number, head: string) {
+  state().branches.set('master', head);
+  const merged = pullPayload('pull_request', 'closed', number, head, {
+    state: 'closed',
+    merged: true,
+    merge_commit_sha: head,
+    merged_by: { ...(example('pull_request', 'closed').sender as object), login: 'maria' },
+  });
+  expect(await harness.deliverThrice('pull_request', merged)).toEqual([200, 200, 200]);
+}
 
 describe('promotion by approval', () => {
   let pr: ReturnType<typeof promotionPull>;
@@ -138,9 +155,11 @@ describe('promotion by approval', () => {
 
   it('waits for an approval when the gate passed against what production runs', async () => {
     pr = promotionPull(10, '1.3.0', 'alice');
-    expect(
-      await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 10, pr.head)),
-    ).toEqual([200, 200, 200]);
+    const opened = pullPayload('pull_request', 'opened', 10, pr.head);
+    expect(await harness.deliver('pull_request', opened)).toBe(200);
+    const written = checkWrites();
+    expect(await harness.deliverThrice('pull_request', opened)).toEqual([200, 200, 200]);
+    expect(checkWrites()).toBe(written);
     const [check, ...more] = checksOn(pr.head);
     expect(more).toEqual([]);
     expect(check).toMatchObject({ status: 'in_progress', conclusion: null });
@@ -188,17 +207,33 @@ describe('promotion by approval', () => {
     expect(checksOn(pr.head)).toHaveLength(1);
   });
 
+  it('goes back to waiting when the approval is dismissed, in a newer run of the same commit', async () => {
+    const approval = promotions.repository(REPO).reviews.find((r) => r.user === 'bob')!;
+    approval.state = 'DISMISSED';
+    const dismissed = pullPayload('pull_request_review', 'dismissed', 10, head2);
+    const review = { ...promotions.reviewBody(REPO, approval), state: 'dismissed' };
+    expect(await harness.deliverThrice('pull_request_review', { ...dismissed, review })).toEqual([
+      200, 200, 200,
+    ]);
+    // A completed check run cannot wait again on GitHub: the newest run of the name is the one that counts.
+    expect(checksOn(head2)).toMatchObject([
+      { status: 'completed', conclusion: 'success' },
+      { status: 'in_progress', conclusion: null },
+    ]);
+    const before = checkWrites();
+    await reviewed(10, head2, 'bob', 'APPROVED');
+    expect(checksOn(head2)).toMatchObject([
+      { status: 'completed', conclusion: 'success' },
+      { status: 'completed', conclusion: 'success' },
+    ]);
+    expect(checkWrites() - before).toBe(1);
+  });
+
   it('records the promotion when the pull request is merged: release, deployment, audit entry', async () => {
-    state().branches.set('master', head2);
-    const merged = pullPayload('pull_request', 'closed', 10, head2, {
-      state: 'closed',
-      merged: true,
-      merge_commit_sha: head2,
-      merged_by: { ...(example('pull_request', 'closed').sender as object), login: 'maria' },
-    });
-    expect(await harness.deliverThrice('pull_request', merged)).toEqual([200, 200, 200]);
+    await merge(10, head2);
     const { releases: all, deployments } = releases.repository(REPO);
-    expect(all.find((r) => r.tag_name === 'acme/chat@1.3.0')).toMatchObject({ prerelease: false });
+    expect(all.filter((r) => r.tag_name === 'acme/chat@1.3.0')).toMatchObject([{ prerelease: false }]);
+    expect(all.find((r) => r.id === releases.repository(REPO).latest)?.tag_name).toBe('acme/chat@1.3.0');
     expect(deployments).toHaveLength(1);
     expect(deployments[0]).toMatchObject({
       ref: 'acme/chat@1.3.0',
@@ -231,6 +266,33 @@ describe('promotion by approval', () => {
     expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(check!.output.title).toBe('blocked: gate (acme/chat 1.4.0 → production)');
     expect(check!.output.summary).toContain('| gate | ❌ failed | its gate verdict is fail |');
+  });
+
+  it('needs no gate to roll back, only approval, and records the rollback when merged', async () => {
+    const back = promotionPull(12, 'rollback', 'alice');
+    await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 12, back.head));
+    expect(checksOn(back.head)).toMatchObject([{ status: 'in_progress' }]);
+    // A code owner of the environment file may approve too.
+    await reviewed(12, back.head, 'carol', 'APPROVED');
+    const [check, ...more] = checksOn(back.head);
+    expect(more).toEqual([]);
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(check!.output.summary).toContain(
+      '| acme/chat rollback in production to 1.2.0 | approval | ✅ met | 1 of 1 (carol) |',
+    );
+    expect(check!.output.summary).not.toContain('| gate |');
+    await merge(12, back.head);
+    const { deployments } = releases.repository(REPO);
+    expect(deployments.map((d) => [d.ref, (d.payload as { reason: string }).reason])).toEqual([
+      ['acme/chat@1.3.0', 'promote'],
+      ['acme/chat@1.2.0', 'rollback'],
+    ]);
+    const audit = await new GitHubAuditLog(at()).verify();
+    expect(audit.ok).toBe(true);
+    expect(audit.entries.map((e) => [e.event, e.subject.version])).toEqual([
+      ['promoted', '1.3.0'],
+      ['rollback', '1.2.0'],
+    ]);
   });
 });
 

@@ -95,12 +95,11 @@ export class SimulatedPromotions {
       'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': (p, query) => {
         const full = `${p.owner}/${p.repo}`;
         const all = this.repository(full).reviews.filter((r) => r.pull === Number(p.pull_number));
-        const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
-        const page = Number(query.get('page') ?? 1);
-        return {
-          status: 200,
-          body: all.slice((page - 1) * perPage, page * perPage).map((r) => this.reviewBody(full, r)),
-        };
+        return this.simulator.page(
+          all.map((r) => this.reviewBody(full, r)),
+          query,
+          `/repos/${full}/pulls/${p.pull_number}/reviews`,
+        );
       },
       'GET /orgs/{org}/teams/{team_slug}/memberships/{username}': (p) => {
         const members = this.teams.get(`${p.org}/${p.team_slug}`);
