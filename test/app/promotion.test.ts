@@ -138,15 +138,17 @@ const checkWrites = () =>
   simulator.calls.filter((c) => c.method !== 'GET' && c.path.startsWith(`/repos/${REPO}/check-runs`)).length;
 
 /** The merge of a pull request: the base branch moves to its head, and GitHub sends `closed` with `merged`. */
-async function merge(number: number, head: string) {
-  state().branches.set('master', head);
-  const merged = pullPayload('pull_request', 'closed', number, head, {
+const mergedPayload = (number: number, head: string) =>
+  pullPayload('pull_request', 'closed', number, head, {
     state: 'closed',
     merged: true,
     merge_commit_sha: head,
     merged_by: { ...(example('pull_request', 'closed').sender as object), login: 'maria' },
   });
-  expect(await harness.deliverThrice('pull_request', merged)).toEqual([200, 200, 200]);
+
+async function merge(number: number, head: string) {
+  state().branches.set('master', head);
+  expect(await harness.deliverThrice('pull_request', mergedPayload(number, head))).toEqual([200, 200, 200]);
 }
 
 describe('promotion by approval', () => {
@@ -293,6 +295,50 @@ describe('promotion by approval', () => {
       ['promoted', '1.3.0'],
       ['rollback', '1.2.0'],
     ]);
+    // The merge of 1.3.0 delivered again, late: the rollback that replaced it stays.
+    expect(await harness.deliver('pull_request', mergedPayload(10, head2))).toBe(200);
+    expect(deployments).toHaveLength(2);
+    expect((await new GitHubAuditLog(at()).verify()).entries).toHaveLength(2);
+    const file = parse(state().commits.get(state().branches.get('master')!)!.get(ENV_FILE)!);
+    expect(file.models['acme/chat'].version).toBe('1.2.0');
+  });
+
+  it('takes approvers from the base branch: a pull request cannot make its own reviewer an owner', async () => {
+    const sneaky = promotionPull(13, '1.3.0', 'alice');
+    const head = simulator.commit(REPO, {
+      ...sneaky.files,
+      'models/chat/model.yml': MODEL.replace('owners: [maria,', 'owners: [mallory, maria,'),
+    });
+    simulator.pullRequest(REPO, 13, head, [ENV_FILE, 'models/chat/model.yml'], { user: 'alice' });
+    state().collaborators.set('mallory', 'write');
+    await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 13, head));
+    await reviewed(13, head, 'mallory', 'APPROVED');
+    const [check, ...more] = checksOn(head);
+    expect(more).toEqual([]);
+    expect(check).toMatchObject({ status: 'in_progress' });
+    expect(check!.output.summary).toContain(
+      'not counted: mallory is not an owner of acme/chat nor a code owner of its environment file',
+    );
+  });
+
+  it('fails the check of an environment file that cannot be read, saying where', async () => {
+    const base = state().branches.get('master')!;
+    const head = simulator.commit(REPO, {
+      ...Object.fromEntries(state().commits.get(base)!),
+      [ENV_FILE]: 'models: [1.3.0]\n',
+    });
+    simulator.pullRequest(REPO, 14, head, [ENV_FILE], { user: 'alice' });
+    await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 14, head));
+    expect(checksOn(head)).toMatchObject([
+      {
+        status: 'completed',
+        conclusion: 'failure',
+        output: {
+          title: 'the promotion cannot be read',
+          summary: expect.stringContaining('.gantry/environments/production.yml (head): models:'),
+        },
+      },
+    ]);
   });
 });
 
@@ -359,5 +405,16 @@ describe('deployment protection rule', () => {
       },
     ]);
     expect(simulator.violations).toEqual([]);
+  });
+
+  it('rejects a commit with no recorded version, also when the event names no deployment', async () => {
+    const unknown = { ...protectionRequest(7003, state().branches.get('master')!), deployment: null };
+    expect(openApi.webhookProblems('deployment-protection-rule-requested', unknown)).toEqual([]);
+    expect(await harness.deliver('deployment_protection_rule', unknown)).toBe(200);
+    expect(promotions.decisions(REPO).at(-1)).toMatchObject({
+      run: 7003,
+      state: 'rejected',
+      comment: expect.stringContaining('No model version is recorded for'),
+    });
   });
 });
