@@ -34,7 +34,7 @@ export interface GitHubRegistryOptions {
   octokit: GitHubClient;
   owner: string;
   repo: string;
-  /** The default branch, where `.gantry/environments/*.yml` lives. */
+  /** The default branch, where `.gantry/environments/*.yml` lives (looked up when not given). */
   branch?: string;
   /** The environment whose versions are full releases, the one running there marked latest. */
   production?: string;
@@ -77,7 +77,7 @@ function assetText(data: unknown): string {
 export class GitHubRegistry implements ModelRegistry {
   private readonly octokit: GitHubClient;
   private readonly repository: { owner: string; repo: string };
-  private readonly branch: string;
+  private branchName?: string;
   private readonly production: string;
   private readonly attempts: number;
   private readonly deploymentPayload: GitHubRegistryOptions['deploymentPayload'];
@@ -87,10 +87,16 @@ export class GitHubRegistry implements ModelRegistry {
   constructor(options: GitHubRegistryOptions) {
     this.octokit = options.octokit;
     this.repository = { owner: options.owner, repo: options.repo };
-    this.branch = options.branch ?? 'main';
+    this.branchName = options.branch;
     this.production = options.production ?? 'production';
     this.attempts = options.attempts ?? 20;
     this.deploymentPayload = options.deploymentPayload;
+  }
+
+  /** The branch the environment files live on: the repository's default branch unless one was named. */
+  private async branch(): Promise<string> {
+    this.branchName ??= (await this.octokit.rest.repos.get(this.repository)).data.default_branch;
+    return this.branchName;
   }
 
   private get where(): string {
@@ -146,7 +152,7 @@ export class GitHubRegistry implements ModelRegistry {
       const { data } = await this.octokit.rest.repos.getContent({
         ...this.repository,
         path,
-        ref: this.branch,
+        ref: await this.branch(),
       });
       if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
         throw new GantryError('environment_file_malformed', `${path} in ${this.where} is not a file`, 1);
@@ -163,17 +169,18 @@ export class GitHubRegistry implements ModelRegistry {
     return { path, file, parsed: parseEnvironmentFile(file?.text, `${this.where}:${path}`) };
   }
 
-  /** The environments that have a file on the default branch. */
   private missingBranch(): GantryError {
     return new GantryError(
       'branch_missing',
-      `${this.where} has no branch ${this.branch}, where the environment files live: name the repository's default branch`,
+      `${this.where} has no branch ${this.branchName}, where the environment files live: name the repository's default branch`,
       1,
     );
   }
 
+  /** The environments that have a file on the default branch. */
   private async environmentNames(): Promise<string[]> {
-    const ref = await this.octokit.rest.git.getRef({ ...this.repository, ref: `heads/${this.branch}` }).then(
+    const head = `heads/${await this.branch()}`;
+    const ref = await this.octokit.rest.git.getRef({ ...this.repository, ref: head }).then(
       (response) => response.data,
       (error) => {
         throw statusOf(error) === 404 ? this.missingBranch() : error;
@@ -427,7 +434,7 @@ export class GitHubRegistry implements ModelRegistry {
         await this.octokit.rest.repos.createOrUpdateFileContents({
           ...this.repository,
           path,
-          branch: this.branch,
+          branch: await this.branch(),
           message: `${entry.reason} ${model} in ${environment}: ${entry.from ?? '(none)'} -> ${entry.to}\n\nBy ${entry.actor}${entry.note ? `: ${entry.note}` : ''}`,
           content: Buffer.from(renderEnvironmentFile(environment, parsed)).toString('base64'),
           ...(file ? { sha: file.sha } : {}),

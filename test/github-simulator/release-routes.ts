@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { GitHubSimulator, Handler, Reply } from './github-simulator.js';
 import { BOT_LOGIN, gitCommit, gitRef, integration, NOT_FOUND, person } from './simulated-bodies.js';
 
@@ -63,6 +64,16 @@ export interface ReleaseState {
 }
 
 const API = 'https://api.github.com';
+
+/** GitHub's own example of a repository (from a pull_request event), the base of the repository body. */
+const exampleRepository = (
+  createRequire(import.meta.url)('@octokit/webhooks-examples') as {
+    name: string;
+    examples: { action?: string; pull_request?: { base: { repo: Record<string, unknown> } } }[];
+  }[]
+)
+  .find((e) => e.name === 'pull_request')!
+  .examples.find((e) => e.action === 'opened')!.pull_request!.base.repo;
 const TIME = '2026-11-23T10:00:00Z';
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 const invalid = (message: string, errors?: unknown[]): Reply => ({
@@ -332,6 +343,22 @@ export class SimulatedReleases {
           return { status: 200, body: this.assetBody(full, release, asset) };
         }
         return NOT_FOUND();
+      },
+      'GET /repos/{owner}/{repo}': (p) => {
+        const full = `${p.owner}/${p.repo}`;
+        return {
+          status: 200,
+          body: {
+            ...exampleRepository,
+            name: p.repo,
+            full_name: full,
+            owner: person(p.owner!),
+            default_branch: this.simulator.repository(full).defaultBranch,
+            has_discussions: false,
+            network_count: 0,
+            subscribers_count: 0,
+          },
+        };
       },
       'GET /repos/{owner}/{repo}/git/matching-refs/{ref}': (p) => {
         const full = `${p.owner}/${p.repo}`;

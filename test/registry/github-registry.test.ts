@@ -200,6 +200,18 @@ describe('GitHubRegistry', () => {
     await expect(
       registry.promote({ model: 'acme/chat', version: '1.0.0', environment: 'staging', ...alice }),
     ).rejects.toMatchObject({ code: 'branch_missing' });
+
+    // Unless told, the registry asks GitHub for the repository's default branch.
+    const git = simulator.repository(full);
+    git.defaultBranch = 'trunk';
+    git.branches.set('trunk', sha);
+    await new GitHubRegistry({
+      octokit: simulatorOctokit(simulator.url),
+      owner: 'acme',
+      repo: full.split('/')[1]!,
+    }).promote({ model: 'acme/chat', version: '1.0.0', environment: 'staging', ...alice });
+    expect(git.commits.get(git.branches.get('trunk')!)!.has('.gantry/environments/staging.yml')).toBe(true);
+    expect(await registry.history('acme/chat', 'staging')).toHaveLength(1);
     expect(simulator.violations).toEqual([]);
   });
 
