@@ -71,6 +71,6 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
     ],
     handle(promotionStatusCheck),
   );
-  app.on('pull_request.closed', handle(recordPromotion));
+  app.on('pull_request.closed', handle(recordPromotion(app)));
   app.on('deployment_protection_rule.requested', handle(protectionRule));
 }

@@ -1,48 +1,117 @@
-import type { Context } from 'probot';
+import type { Context, Probot } from 'probot';
+import { GitHubAuditLog } from '../core/audit/github-audit-log.js';
 import { GantryError } from '../core/errors.js';
-import { proposedMoves } from '../core/promotion/proposed-moves.js';
+import { type PromotionStatus, promotionStatus } from '../core/promotion/promotion-status.js';
+import { type ProposedMove, proposedMoves } from '../core/promotion/proposed-moves.js';
+import { REFUSED_MERGE_MARKER, refusedMergeComment } from '../core/promotion/refused-merge.js';
 import { auditedRegistry } from './app-registry.js';
-import { changedEnvironments, environmentFiles } from './promotion-facts.js';
+import { botLogin } from './bot-login.js';
+import { changedEnvironments, environmentFiles, promotionFacts, restOctokit } from './promotion-facts.js';
+
+type ClosedContext = Context<'pull_request.closed'>;
+
+/**
+ * A merge that was not cleared is refused: an audit entry per move and one comment on the pull request
+ * saying why, each written once however often the event comes.
+ */
+async function refuse(
+  app: Probot,
+  context: ClosedContext,
+  moves: readonly ProposedMove[],
+  status: PromotionStatus,
+) {
+  const pr = context.payload.pull_request;
+  const repo = context.repo();
+  const log = new GitHubAuditLog({ octokit: restOctokit(context.octokit), ...repo });
+  const entries = (await log.verify()).entries;
+  for (const move of moves) {
+    const subject = { model: move.model, version: move.version, environment: move.environment };
+    const done = entries.some(
+      (e) =>
+        e.event === 'promotion_refused' &&
+        e.links.pull_request === pr.html_url &&
+        e.subject.model === subject.model &&
+        e.subject.environment === subject.environment &&
+        e.subject.version === subject.version,
+    );
+    if (!done)
+      await log.append({
+        time: pr.merged_at ?? new Date().toISOString(),
+        actor: pr.merged_by?.login ?? context.payload.sender.login,
+        event: 'promotion_refused',
+        subject,
+        before: { version: move.current ?? null },
+        after: { reason: status.title },
+        links: { pull_request: pr.html_url, delivery: context.id },
+      });
+  }
+  const bot = await botLogin(app);
+  const comments = await context.octokit.paginate(context.octokit.rest.issues.listComments, {
+    ...repo,
+    issue_number: pr.number,
+    per_page: 100,
+  });
+  if (!comments.some((c) => c.user?.login === bot && c.body?.startsWith(REFUSED_MERGE_MARKER)))
+    await context.octokit.rest.issues.createComment({
+      ...repo,
+      issue_number: pr.number,
+      body: refusedMergeComment(status, pr.base.ref),
+    });
+}
 
 /**
  * A merged promotion pull request, recorded: each move it made becomes the registry's promotion or
- * rollback (the release made final on production, a Deployment with its status, the audit entry).
- * The merge already wrote the environment file, so the registry finds the version running and only
- * completes what follows a move; a redelivery finds everything done and changes nothing. A move that a
- * later change of the environment has already replaced is left as history.
+ * rollback (the release made final on production, a Deployment with its status, the audit entry) —
+ * only when the merged head was cleared (gate and approvals, as `gantry/promotion` decides); a merge
+ * past the check is refused and said so. The merge already wrote the environment file, so the registry
+ * finds the version running and only completes what follows a move; a redelivery finds everything
+ * done and changes nothing. A move that a later change of the environment has replaced is left as
+ * history.
  */
-export async function recordPromotion(context: Context<'pull_request.closed'>): Promise<void> {
-  const pr = context.payload.pull_request;
-  if (!pr.merged) return;
-  const repo = context.repo();
-  const environments = await changedEnvironments(context.octokit, repo, pr.number);
-  if (environments.length === 0) return;
-  const files = await environmentFiles(context.octokit, repo, environments, {
-    base: pr.base.sha,
-    head: pr.merge_commit_sha ?? pr.head.sha,
-  });
-  const registry = auditedRegistry(context, { pull_request: pr.html_url });
-  const actor = pr.merged_by?.login ?? context.payload.sender.login;
-  for (const move of proposedMoves(files)) {
-    const history = await registry.history(move.model, move.environment);
-    const replaced =
-      history.at(-1)?.to !== move.version &&
-      history.some((e) => e.seq > move.baseSeq && e.to === move.version);
-    if (replaced) {
-      context.log.info({ move }, 'promotion already replaced by a later change: left as history');
-      continue;
-    }
+export function recordPromotion(app: Probot) {
+  return async function recordMergedPromotion(context: ClosedContext): Promise<void> {
+    const pr = context.payload.pull_request;
+    if (!pr.merged) return;
+    const repo = context.repo();
+    const environments = await changedEnvironments(context.octokit, repo, pr.number);
+    if (environments.length === 0) return;
+    const files = await environmentFiles(context.octokit, repo, environments, {
+      base: pr.base.sha,
+      head: pr.merge_commit_sha ?? pr.head.sha,
+    });
+    let moves: ProposedMove[];
     try {
-      await registry.promote({
-        model: move.model,
-        version: move.version,
-        environment: move.environment,
-        actor,
-        note: `merged ${pr.html_url}`,
-      });
+      moves = proposedMoves(files);
     } catch (error) {
       if (!(error instanceof GantryError)) throw error;
-      context.log.warn({ move, code: error.code }, error.message);
+      return refuse(app, context, [], { conclusion: 'failure', title: error.message, requirements: [] });
     }
-  }
+    const registry = auditedRegistry(context, { pull_request: pr.html_url });
+    const pull = { number: pr.number, base: pr.base.sha, head: pr.head.sha, author: pr.user?.login ?? '' };
+    const status = promotionStatus(await promotionFacts(context.octokit, repo, pull, moves, registry));
+    if (status.conclusion !== 'success') return refuse(app, context, moves, status);
+    const actor = pr.merged_by?.login ?? context.payload.sender.login;
+    for (const move of moves) {
+      const history = await registry.history(move.model, move.environment);
+      const replaced =
+        history.at(-1)?.to !== move.version &&
+        history.some((e) => e.seq > move.baseSeq && e.to === move.version);
+      if (replaced) {
+        context.log.info({ move }, 'promotion already replaced by a later change: left as history');
+        continue;
+      }
+      try {
+        await registry.promote({
+          model: move.model,
+          version: move.version,
+          environment: move.environment,
+          actor,
+          note: `merged ${pr.html_url}`,
+        });
+      } catch (error) {
+        if (!(error instanceof GantryError)) throw error;
+        context.log.warn({ move, code: error.code }, error.message);
+      }
+    }
+  };
 }

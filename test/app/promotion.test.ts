@@ -321,6 +321,39 @@ describe('promotion by approval', () => {
     );
   });
 
+  it('refuses to record a merge past a failing check: no deployment, one comment, one audit entry', async () => {
+    const before = state().branches.get('master')!;
+    const failing = promotionPull(15, '1.4.0', 'alice');
+    await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 15, failing.head));
+    await reviewed(15, failing.head, 'maria', 'APPROVED');
+    expect(checksOn(failing.head)).toMatchObject([{ conclusion: 'failure' }]);
+    const deployments = releases.repository(REPO).deployments.length;
+    await merge(15, failing.head);
+    expect(releases.repository(REPO).deployments).toHaveLength(deployments);
+    expect(releases.repository(REPO).releases.find((r) => r.tag_name === 'acme/chat@1.4.0')).toMatchObject({
+      prerelease: true,
+    });
+    const comments = state().comments.filter((c) => c.issue === 15);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(
+      '**Gantry did not record this promotion**: blocked: gate (acme/chat 1.4.0 → production).',
+    );
+    expect(comments[0]!.body).toContain('- acme/chat 1.4.0 → production: gate — its gate verdict is fail');
+    const refused = (await new GitHubAuditLog(at()).verify()).entries.filter(
+      (e) => e.event === 'promotion_refused',
+    );
+    expect(refused).toMatchObject([
+      {
+        actor: 'maria',
+        subject: { model: 'acme/chat', version: '1.4.0', environment: 'production' },
+        before: { version: '1.2.0' },
+        links: { pull_request: `https://github.com/${REPO}/pull/15` },
+      },
+    ]);
+    // As the revert this comment asks for would: production names what it ran before again.
+    state().branches.set('master', before);
+  });
+
   it('fails the check of an environment file that cannot be read, saying where', async () => {
     const base = state().branches.get('master')!;
     const head = simulator.commit(REPO, {
