@@ -156,6 +156,13 @@ export class GitHubRegistry implements ModelRegistry {
       });
       if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
         throw new GantryError('environment_file_malformed', `${path} in ${this.where} is not a file`, 1);
+      // Past 1 MB GitHub sends no content here: never mistake that for an empty file and overwrite it.
+      if (data.encoding !== 'base64')
+        throw new GantryError(
+          'environment_file_too_large',
+          `${path} in ${this.where} is too large to read through the contents API (${data.size} bytes): move old history out of it`,
+          1,
+        );
       return { text: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
