@@ -81,6 +81,22 @@ export class AppHarness {
       statuses.push(await this.deliver(event, payload, delivery));
     return statuses;
   }
+
+  /**
+   * Delivers until the app answers 200, as an operator redelivers a failed delivery (same id); the event
+   * is also sent again under a new id. Returns how many deliveries failed on the way.
+   */
+  async deliverUntilHandled(event: string, payload: unknown): Promise<number> {
+    let failed = 0;
+    for (const id of [randomUUID(), randomUUID()]) {
+      for (let attempt = 0; ; attempt++) {
+        if ((await this.deliver(event, payload, id)) === 200) break;
+        failed++;
+        if (attempt === 10) throw new Error(`${event} never handled`);
+      }
+    }
+    return failed;
+  }
 }
 
 export async function deliver(

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppHarness } from './app-harness.js';
 import {
@@ -20,21 +19,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => harness.stop());
 
-/**
- * Delivers until the app answers 200, as an operator redelivers a failed delivery (same id); each event
- * is also sent again under a new id. Returns how many deliveries failed on the way.
- */
-async function deliverUntilHandled(event: string, payload: unknown): Promise<number> {
-  let failed = 0;
-  for (const id of [randomUUID(), randomUUID()]) {
-    for (let attempt = 0; ; attempt++) {
-      if ((await harness.deliver(event, payload, id)) === 200) break;
-      failed++;
-      if (attempt === 10) throw new Error(`${event} never handled`);
-    }
-  }
-  return failed;
-}
+const deliverUntilHandled = harness.deliverUntilHandled.bind(harness);
 
 describe('with 20% of GitHub responses failing (502)', () => {
   it('every event is still handled once: no lost and no duplicated check runs, comments or dispatches', async () => {

@@ -1,76 +1,28 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GitHubAuditLog } from '../../core/audit/github-audit-log.js';
-import { environmentChange } from '../../core/commands/environment-change.js';
-import { GitHubRegistry } from '../../core/registry/github-registry.js';
 import { GitHubOpenApi } from '../github-simulator/openapi-validator.js';
-import { SimulatedPromotions } from '../github-simulator/promotion-routes.js';
-import { SimulatedReleases } from '../github-simulator/release-routes.js';
-import { simulatorOctokit } from '../github-simulator/simulator-octokit.js';
-import { versionDraft } from '../registry/registry-contract.js';
 import { AppHarness, example, INSTALLATION } from './app-harness.js';
+import { ENV_FILE, MODEL, PromotionBench, REPO } from './promotion-fixtures.js';
 
-const REPO = 'Codertocat/Hello-World';
-const [OWNER, NAME] = REPO.split('/') as [string, string];
-const ENV_FILE = '.gantry/environments/production.yml';
 const harness = new AppHarness();
 const simulator = harness.simulator;
-const releases = new SimulatedReleases(simulator);
-const promotions = new SimulatedPromotions(simulator);
-const state = () => simulator.repository(REPO);
-const at = () => ({ octokit: simulatorOctokit(simulator.url), owner: OWNER, repo: NAME });
-
-const MODEL = `name: acme/chat
-version: 1.4.0
-owners: [maria, tim, acme/ml-platform]
-environments:
-  staging: { approvals: 0 }
-  production: { approvals: 1 }
-`;
-const PRODUCTION = `models:
-  acme/chat:
-    version: 1.2.0
-    history:
-      - { seq: 1, model: acme/chat, environment: production, from: null, to: 1.1.0, reason: promote, actor: maria, time: "2026-11-01T10:00:00.000Z" }
-      - { seq: 2, model: acme/chat, environment: production, from: 1.1.0, to: 1.2.0, reason: promote, actor: maria, time: "2026-11-10T10:00:00.000Z" }
-`;
-const BASE_FILES = {
-  'README.md': '# models',
-  'models/chat/model.yml': MODEL,
-  '.github/CODEOWNERS': '/.gantry/environments/ @carol\n',
-  [ENV_FILE]: PRODUCTION,
-};
-
-/** Commits of the recorded versions: what a protection rule is asked about. */
-const shas: Record<string, string> = {};
+const bench = new PromotionBench(harness);
+const { releases, promotions, shas } = bench;
+const state = () => bench.state();
+const at = () => bench.at();
+const pullPayload = bench.pullPayload.bind(bench);
+const promotionPull = bench.promotionPull.bind(bench);
+const checksOn = bench.checksOn.bind(bench);
 
 beforeAll(async () => {
   await harness.start();
-  state().defaultBranch = 'master';
-  simulator.commit(REPO, BASE_FILES, { branch: 'master' });
-  for (const [login, role] of [
-    ['alice', 'write'],
-    ['maria', 'maintain'],
-    ['tim', 'triage'],
-    ['bob', 'write'],
-    ['carol', 'admin'],
-  ])
-    state().collaborators.set(login!, role!);
-  promotions.teams.set('acme/ml-platform', new Set(['bob']));
-  const registry = new GitHubRegistry({ ...at(), branch: 'master' });
-  const versions = [
-    ['1.1.0', 'pass', undefined],
+  await bench.setUp([
+    ['1.1.0', 'pass'],
     ['1.2.0', 'pass', '1.1.0'],
     ['1.3.0', 'pass', '1.2.0'],
     ['1.4.0', 'fail', '1.2.0'],
-  ] as const;
-  for (const [version, verdict, against] of versions) {
-    shas[version] = simulator.commit(REPO, { ...BASE_FILES, VERSION: version }, { branch: 'master' });
-    await registry.record(
-      versionDraft('acme/chat', version, shas[version]!, { verdict, ...(against ? { against } : {}) }),
-      { actor: 'ci', now: new Date('2026-11-20T10:00:00.000Z') },
-    );
-  }
+  ]);
 }, 60_000);
 
 afterAll(() => harness.stop());
@@ -79,72 +31,21 @@ beforeEach(() => {
   expect(simulator.violations).toEqual([]);
 });
 
-/** The promotion pull request `/promote` opens: the environment file changed on a branch of its own. */
-function promotionPull(number: number, version: string | 'rollback', author: string) {
-  const base = state().branches.get('master')!;
-  const current = state().commits.get(base)!.get(ENV_FILE);
-  const change = environmentChange(
-    current,
-    version === 'rollback'
-      ? { kind: 'rollback', model: 'acme/chat', environment: 'production' }
-      : { kind: 'promote', model: 'acme/chat', version, environment: 'production' },
-    { actor: author, now: new Date('2026-11-23T10:00:00.000Z'), note: 'faster decoding' },
-  );
-  const files = Object.fromEntries(state().commits.get(base)!);
-  const head = simulator.commit(REPO, { ...files, [ENV_FILE]: change.text });
-  simulator.pullRequest(REPO, number, head, [ENV_FILE], { ref: change.branch, user: author });
-  return { head, base, files: { ...files, [ENV_FILE]: change.text } };
-}
-
-/** GitHub's example payload of a pull request event, for pull request `number` at `head`. */
-function pullPayload(event: string, action: string, number: number, head: string, extra: object = {}) {
-  const payload = example(event, action);
-  const pr = payload.pull_request as Record<string, unknown>;
-  const pull = state().pulls.get(number)!;
-  return {
-    ...payload,
-    installation: INSTALLATION,
-    pull_request: {
-      ...pr,
-      number,
-      html_url: `https://github.com/${REPO}/pull/${number}`,
-      state: 'open',
-      user: { ...(pr.user as object), login: pull.user },
-      head: { ...(pr.head as object), ref: pull.head.ref, sha: head },
-      base: { ...(pr.base as object), ref: 'master', sha: pull.base.sha },
-      ...extra,
-    },
-  };
-}
-
-/** A review submitted (or dismissed) and its event delivered three times. */
+/** A review submitted and its event delivered three times. */
 async function reviewed(number: number, head: string, user: string, reviewState: 'APPROVED' | 'COMMENTED') {
   const review = promotions.review(REPO, number, user, reviewState, head);
-  const payload = pullPayload('pull_request_review', 'submitted', number, head);
-  const body = promotions.reviewBody(REPO, review);
   expect(
-    await harness.deliverThrice('pull_request_review', {
-      ...payload,
-      review: { ...body, state: reviewState.toLowerCase() },
-    }),
+    await harness.deliverThrice('pull_request_review', bench.reviewPayload(review, 'submitted', head)),
   ).toEqual([200, 200, 200]);
   return review;
 }
 
-const checksOn = (head: string) =>
-  state().checkRuns.filter((r) => r.head_sha === head && r.name === 'gantry/promotion');
 /** Requests that wrote check runs: a repeated event must add none. */
 const checkWrites = () =>
   simulator.calls.filter((c) => c.method !== 'GET' && c.path.startsWith(`/repos/${REPO}/check-runs`)).length;
 
 /** The merge of a pull request: the base branch moves to its head, and GitHub sends `closed` with `merged`. */
-const mergedPayload = (number: number, head: string) =>
-  pullPayload('pull_request', 'closed', number, head, {
-    state: 'closed',
-    merged: true,
-    merge_commit_sha: head,
-    merged_by: { ...(example('pull_request', 'closed').sender as object), login: 'maria' },
-  });
+const mergedPayload = bench.mergedPayload.bind(bench);
 
 async function merge(number: number, head: string) {
   state().branches.set('master', head);
@@ -212,11 +113,9 @@ describe('promotion by approval', () => {
   it('goes back to waiting when the approval is dismissed, in a newer run of the same commit', async () => {
     const approval = promotions.repository(REPO).reviews.find((r) => r.user === 'bob')!;
     approval.state = 'DISMISSED';
-    const dismissed = pullPayload('pull_request_review', 'dismissed', 10, head2);
-    const review = { ...promotions.reviewBody(REPO, approval), state: 'dismissed' };
-    expect(await harness.deliverThrice('pull_request_review', { ...dismissed, review })).toEqual([
-      200, 200, 200,
-    ]);
+    expect(
+      await harness.deliverThrice('pull_request_review', bench.reviewPayload(approval, 'dismissed', head2)),
+    ).toEqual([200, 200, 200]);
     // A completed check run cannot wait again on GitHub: the newest run of the name is the one that counts.
     expect(checksOn(head2)).toMatchObject([
       { status: 'completed', conclusion: 'success' },

@@ -1,20 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AppHarness } from './app-harness.js';
+import { PRODUCTION } from './promotion-fixtures.js';
 import { commentCreated } from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
 const harness = new AppHarness();
 const simulator = harness.simulator;
 const state = () => simulator.repository(REPO);
-
-const PRODUCTION = `models:
-  acme/chat:
-    version: 1.2.0
-    history:
-      - { seq: 1, model: acme/chat, environment: production, from: null, to: 1.1.0, reason: promote, actor: maria, time: "2026-11-01T10:00:00.000Z" }
-      - { seq: 2, model: acme/chat, environment: production, from: 1.1.0, to: 1.2.0, reason: promote, actor: maria, time: "2026-11-10T10:00:00.000Z" }
-`;
 
 let head: string;
 let nextComment = 5000;
