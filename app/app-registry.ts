@@ -5,7 +5,7 @@ import type { ModelRegistry } from '../core/registry/model-registry.js';
 import type { AuditDraft } from '../schemas/audit-entry.js';
 import { restOctokit } from './promotion-facts.js';
 
-type RepositoryContext = Context & { payload: { repository: { default_branch: string } } };
+export type RepositoryContext = Context & { payload: { repository: { default_branch: string } } };
 
 const options = (context: RepositoryContext) => ({
   octokit: restOctokit(context.octokit),

@@ -6,8 +6,8 @@ import {
   promotionCheck,
 } from '../core/promotion/promotion-check.js';
 import { promotionStatus } from '../core/promotion/promotion-status.js';
-import { proposedMoves } from '../core/promotion/proposed-moves.js';
-import { readRegistry } from './app-registry.js';
+import { isPromotionBranch, proposedMoves } from '../core/promotion/proposed-moves.js';
+import { type RepositoryContext, readRegistry } from './app-registry.js';
 import { changedEnvironments, environmentFiles, promotionFacts } from './promotion-facts.js';
 
 type PromotionContext = Context<
@@ -24,7 +24,7 @@ type PromotionContext = Context<
  * or left alone when it says the same already. A decided run cannot go back to waiting on GitHub (a
  * completed check run stays completed), so an approval withdrawn on the same commit adds a new run.
  */
-async function upsertCheck(context: PromotionContext, head: string, content: PromotionCheckContent) {
+async function upsertCheck(context: RepositoryContext, head: string, content: PromotionCheckContent) {
   const repo = context.repo();
   const { data } = await context.octokit.rest.checks.listForRef({
     ...repo,
@@ -57,21 +57,23 @@ async function upsertCheck(context: PromotionContext, head: string, content: Pro
     });
 }
 
-/**
- * The `gantry/promotion` check of a pull request that changes `.gantry/environments/`: green only when
- * each proposed move passed its gate against what the environment runs now and has its approvals on the
- * head commit (core/promotion/promotion-status.ts decides). Run again on every push and every review.
- */
-export async function promotionStatusCheck(context: PromotionContext): Promise<void> {
-  const pr = context.payload.pull_request;
-  if (pr.state !== 'open') return;
+/** A pull request as the check needs it: its number, base branch, head commit and author. */
+interface PromotionPull {
+  number: number;
+  baseRef: string;
+  head: string;
+  author: string;
+}
+
+/** Writes the `gantry/promotion` check of one pull request, if it changes environment files. */
+async function refreshPromotionCheck(context: RepositoryContext, pr: PromotionPull): Promise<void> {
   const repo = context.repo();
   // Every pull request event comes here: one request tells whether this one is a promotion.
   const environments = await changedEnvironments(context.octokit, repo, pr.number);
   if (environments.length === 0) return;
   // What the environment runs now is on the base branch as it is, not as it was when the PR was opened.
-  const { data: ref } = await context.octokit.rest.git.getRef({ ...repo, ref: `heads/${pr.base.ref}` });
-  const pull = { number: pr.number, base: ref.object.sha, head: pr.head.sha, author: pr.user?.login ?? '' };
+  const { data: ref } = await context.octokit.rest.git.getRef({ ...repo, ref: `heads/${pr.baseRef}` });
+  const pull = { number: pr.number, base: ref.object.sha, head: pr.head, author: pr.author };
   const files = await environmentFiles(context.octokit, repo, environments, pull);
   let content: PromotionCheckContent;
   try {
@@ -88,4 +90,46 @@ export async function promotionStatusCheck(context: PromotionContext): Promise<v
     };
   }
   await upsertCheck(context, pull.head, content);
+}
+
+/**
+ * The `gantry/promotion` check of a pull request that changes `.gantry/environments/`: green only when
+ * each proposed move passed its gate against what the environment runs now and has its approvals on the
+ * head commit (core/promotion/promotion-status.ts decides). Run again on every push and every review.
+ */
+export async function promotionStatusCheck(context: PromotionContext): Promise<void> {
+  const pr = context.payload.pull_request;
+  if (pr.state !== 'open') return;
+  await refreshPromotionCheck(context, {
+    number: pr.number,
+    baseRef: pr.base.ref,
+    head: pr.head.sha,
+    author: pr.user?.login ?? '',
+  });
+}
+
+/**
+ * After an environment moved, the other open promotion pull requests Gantry opened on the same base are
+ * checked again: GitHub sends them no event, and a gate passed against the version that ran before no
+ * longer clears them.
+ */
+export async function refreshOpenPromotions(
+  context: RepositoryContext,
+  base: string,
+  merged: number,
+): Promise<void> {
+  const open = await context.octokit.paginate(context.octokit.rest.pulls.list, {
+    ...context.repo(),
+    state: 'open',
+    base,
+    per_page: 100,
+  });
+  for (const pr of open)
+    if (pr.number !== merged && pr.base.ref === base && isPromotionBranch(pr.head.ref))
+      await refreshPromotionCheck(context, {
+        number: pr.number,
+        baseRef: base,
+        head: pr.head.sha,
+        author: pr.user?.login ?? '',
+      });
 }

@@ -7,6 +7,7 @@ import { REFUSED_MERGE_MARKER, refusedMergeComment } from '../core/promotion/ref
 import { auditedRegistry } from './app-registry.js';
 import { botLogin } from './bot-login.js';
 import { changedEnvironments, environmentFiles, promotionFacts, restOctokit } from './promotion-facts.js';
+import { refreshOpenPromotions } from './promotion-status-check.js';
 
 type ClosedContext = Context<'pull_request.closed'>;
 
@@ -113,5 +114,6 @@ export function recordPromotion(app: Probot) {
         context.log.warn({ move, code: error.code }, error.message);
       }
     }
+    await refreshOpenPromotions(context, pr.base.ref, pr.number);
   };
 }

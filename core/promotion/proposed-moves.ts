@@ -8,6 +8,11 @@ export function environmentOfPath(path: string): string | undefined {
   return ENVIRONMENT_FILE.exec(path)?.[1];
 }
 
+/** A branch Gantry opened a promotion pull request from (`gantry/<promote|rollback>/<env>/…`, see environmentChange). */
+export function isPromotionBranch(ref: string): boolean {
+  return /^gantry\/(?:promote|rollback)\//.test(ref);
+}
+
 /** One environment file as a pull request finds it on its base and its head (undefined: no such file). */
 export interface EnvironmentFileVersions {
   environment: string;

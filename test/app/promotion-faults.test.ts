@@ -36,8 +36,7 @@ describe('promotions with 20% of GitHub responses failing (502)', () => {
         'pull_request_review',
         bench.reviewPayload(approval, 'submitted', head),
       );
-      bench.state().branches.set('master', head);
-      await harness.deliverUntilHandled('pull_request', bench.mergedPayload(number, head));
+      await harness.deliverUntilHandled('pull_request', bench.merge(number, head));
     }
     simulator.faultRate = 0;
 

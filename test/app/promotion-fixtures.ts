@@ -128,6 +128,13 @@ export class PromotionBench {
     };
   }
 
+  /** A merge by maria: the base branch moves to `head`, the pull request closes; returns GitHub's event. */
+  merge(number: number, head: string) {
+    this.state().branches.set('master', head);
+    this.state().pulls.get(number)!.state = 'closed';
+    return this.mergedPayload(number, head);
+  }
+
   /** The `pull_request.closed` event of a merge at `head`, merged by maria. */
   mergedPayload(number: number, head: string) {
     return this.pullPayload('pull_request', 'closed', number, head, {

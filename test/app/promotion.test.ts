@@ -21,6 +21,7 @@ beforeAll(async () => {
     ['1.1.0', 'pass'],
     ['1.2.0', 'pass', '1.1.0'],
     ['1.3.0', 'pass', '1.2.0'],
+    ['1.3.1', 'pass', '1.2.0'],
     ['1.4.0', 'fail', '1.2.0'],
   ]);
 }, 60_000);
@@ -48,8 +49,7 @@ const checkWrites = () =>
 const mergedPayload = bench.mergedPayload.bind(bench);
 
 async function merge(number: number, head: string) {
-  state().branches.set('master', head);
-  expect(await harness.deliverThrice('pull_request', mergedPayload(number, head))).toEqual([200, 200, 200]);
+  expect(await harness.deliverThrice('pull_request', bench.merge(number, head))).toEqual([200, 200, 200]);
 }
 
 describe('promotion by approval', () => {
@@ -130,6 +130,15 @@ describe('promotion by approval', () => {
     expect(checkWrites() - before).toBe(1);
   });
 
+  let rival: string;
+
+  it('clears a second promotion of the same environment on its own', async () => {
+    rival = promotionPull(16, '1.3.1', 'alice').head;
+    await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 16, rival));
+    await reviewed(16, rival, 'maria', 'APPROVED');
+    expect(checksOn(rival)).toMatchObject([{ status: 'completed', conclusion: 'success' }]);
+  });
+
   it('records the promotion when the pull request is merged: release, deployment, audit entry', async () => {
     await merge(10, head2);
     const { releases: all, deployments } = releases.repository(REPO);
@@ -156,6 +165,15 @@ describe('promotion by approval', () => {
     const file = parse(state().commits.get(state().branches.get('master')!)!.get(ENV_FILE)!);
     expect(file.models['acme/chat'].version).toBe('1.3.0');
     expect(file.models['acme/chat'].history).toHaveLength(3);
+  });
+
+  it('checks the other open promotions again once one is merged: their gate was against what ran before', async () => {
+    const [check, ...more] = checksOn(rival);
+    expect(more).toEqual([]);
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(check!.output.summary).toContain(
+      'it was gated against 1.2.0, but production runs 1.3.0: gate it against 1.3.0 first (/gate rerun)',
+    );
   });
 
   it('blocks a version whose gate failed, whoever approves', async () => {
