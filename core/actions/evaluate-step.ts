@@ -10,7 +10,7 @@ import type { StepIo, StepResult } from './step.js';
 export interface EvaluateStepRequest {
   model: string;
   endpoint: string;
-  /** Suites of model.yml to run (default: every one gantry can score). */
+  /** Suites of model.yml to run (default: every one). */
   suites: string[];
   timeoutSeconds?: number;
   resultsDir?: string;
@@ -26,12 +26,9 @@ export async function evaluateStep(request: EvaluateStepRequest, io: StepIo): Pr
   const dir = resolve(io.cwd, request.resultsDir ?? RESULTS_DIR);
   const files: string[] = [];
   const lines: string[] = [];
-  for (const [name, suite] of selectNamed(manifest.evaluation, request.suites, 'suite')) {
-    if (suite.evaluator === 'custom' && request.suites.length === 0) {
-      io.warn(`evaluation suite ${name}: custom evaluators run outside gantry; skipped`);
-      continue;
-    }
-    const choice = chooseEvaluation({ suite: name }, io.cwd, { value: manifest, path: manifestPath });
+  for (const [name] of selectNamed(manifest.evaluation, request.suites, 'suite')) {
+    // A custom suite runs its own command from the model folder, as `gantry eval` and the pipeline run it.
+    const choice = chooseEvaluation({ suite: name }, io.cwd, { value: manifest, path: manifestPath }, io.env);
     const dataset = await readDataset(choice.datasetPath, relative(io.cwd, choice.datasetPath));
     const results = await io.group(
       `Evaluate ${name} (${choice.evaluator.name}, ${dataset.rows.length} rows)`,
