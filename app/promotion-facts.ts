@@ -10,6 +10,7 @@ import {
   type EnvironmentFileVersions,
   environmentOfPath,
   type ProposedMove,
+  promotionAuthor,
 } from '../core/promotion/proposed-moves.js';
 import type { ModelRegistry } from '../core/registry/model-registry.js';
 import { collaboratorPermission } from './collaborator-permission.js';
@@ -138,6 +139,7 @@ export async function promotionFacts(
   moves: readonly ProposedMove[],
   registry: ModelRegistry,
 ): Promise<PromotionFacts> {
+  const author = promotionAuthor(pull.author, moves);
   const { rules, codeowners } = await approvalRules(octokit, repo, pull.base, moves);
   const changes: ProposedChange[] = await Promise.all(
     moves.map(async (move) => {
@@ -190,7 +192,7 @@ export async function promotionFacts(
       reviews
         .filter((r) => r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED')
         .map((r) => r.user)
-        .filter((u) => u.toLowerCase() !== pull.author.toLowerCase()),
+        .filter((u) => u.toLowerCase() !== author.toLowerCase()),
     ),
   ];
   const teams = [...new Set(changes.flatMap((c) => c.approvers.filter((a) => a.includes('/'))))];
@@ -203,7 +205,7 @@ export async function promotionFacts(
       if (await isTeamMember(octokit, team, user)) memberships[user].push(team.replace(/^@/, ''));
   }
   return {
-    author: pull.author,
+    author,
     head_sha: pull.head,
     changes,
     reviews,

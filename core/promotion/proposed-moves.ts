@@ -31,6 +31,8 @@ export interface ProposedMove {
   current?: string;
   /** The last entry of the model's history on the base: a merged move comes after it. */
   baseSeq: number;
+  /** Who asked for the move, as the head's new history entry records it (`/promote` by a commenter). */
+  requestedBy?: string;
 }
 
 /**
@@ -49,15 +51,30 @@ export function proposedMoves(files: readonly EnvironmentFileVersions[]): Propos
       if (before?.version === state.version) continue;
       const history = before?.history ?? [];
       const previous = environmentStack(history).at(-2);
+      const baseSeq = history.at(-1)?.seq ?? 0;
+      const entry = state.history.at(-1);
+      const requested = entry && entry.seq > baseSeq && entry.to === state.version ? entry.actor : undefined;
       moves.push({
         model,
         environment: file.environment,
         kind: previous === state.version ? 'rollback' : 'promote',
         version: state.version,
         ...(before ? { current: before.version } : {}),
-        baseSeq: history.at(-1)?.seq ?? 0,
+        baseSeq,
+        ...(requested ? { requestedBy: requested } : {}),
       });
     }
   }
   return moves;
+}
+
+/**
+ * Who counts as the author of a promotion when approvals are counted: the pull request's author, or,
+ * for one the app opened on someone's `/promote` or `/rollback`, the person who asked — who must not
+ * approve their own request either.
+ */
+export function promotionAuthor(pullAuthor: string, moves: readonly ProposedMove[]): string {
+  if (!pullAuthor.endsWith('[bot]')) return pullAuthor;
+  const requesters = [...new Set(moves.flatMap((m) => m.requestedBy ?? []))];
+  return requesters.length === 1 ? requesters[0]! : pullAuthor;
 }

@@ -82,8 +82,11 @@ export class PromotionBench {
     }
   }
 
-  /** The promotion pull request `/promote` opens: the environment file changed on a branch of its own. */
-  promotionPull(number: number, version: string | 'rollback', author: string) {
+  /**
+   * The promotion pull request `/promote` opens: the environment file changed on a branch of its own,
+   * the move asked for by `requester` (the author, unless the app opened it on someone's comment).
+   */
+  promotionPull(number: number, version: string | 'rollback', author: string, requester = author) {
     const state = this.state();
     const base = state.branches.get('master')!;
     const change = environmentChange(
@@ -91,7 +94,7 @@ export class PromotionBench {
       version === 'rollback'
         ? { kind: 'rollback', model: 'acme/chat', environment: 'production' }
         : { kind: 'promote', model: 'acme/chat', version, environment: 'production' },
-      { actor: author, now: new Date('2026-11-23T10:00:00.000Z'), note: 'faster decoding' },
+      { actor: requester, now: new Date('2026-11-23T10:00:00.000Z'), note: 'faster decoding' },
     );
     const files = { ...Object.fromEntries(state.commits.get(base)!), [ENV_FILE]: change.text };
     const head = this.harness.simulator.commit(REPO, files);

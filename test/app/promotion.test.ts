@@ -271,6 +271,16 @@ describe('promotion by approval', () => {
     state().branches.set('master', before);
   });
 
+  it('does not count the approval of whoever asked the app for the promotion it opened', async () => {
+    const asked = promotionPull(17, '1.3.1', 'gantry[bot]', 'maria');
+    await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 17, asked.head));
+    await reviewed(17, asked.head, 'maria', 'APPROVED');
+    expect(checksOn(asked.head)).toMatchObject([{ status: 'in_progress' }]);
+    expect(checksOn(asked.head)[0]!.output.summary).toContain('not counted: maria wrote the pull request');
+    await reviewed(17, asked.head, 'bob', 'APPROVED');
+    expect(checksOn(asked.head)).toMatchObject([{ status: 'completed', conclusion: 'success' }]);
+  });
+
   it('fails the check of an environment file that cannot be read, saying where', async () => {
     const base = state().branches.get('master')!;
     const head = simulator.commit(REPO, {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { promotionCheck } from '../../core/promotion/promotion-check.js';
 import { promotionRules } from '../../core/promotion/promotion-rules.js';
-import { environmentOfPath, proposedMoves } from '../../core/promotion/proposed-moves.js';
+import { environmentOfPath, promotionAuthor, proposedMoves } from '../../core/promotion/proposed-moves.js';
 
 const entry = (seq: number, from: string | null, to: string, reason = 'promote') =>
   `      - { seq: ${seq}, model: acme/chat, environment: production, from: ${from ?? 'null'}, to: ${to}, reason: ${reason}, actor: maria, time: "2026-11-0${seq}T10:00:00.000Z" }`;
@@ -37,6 +37,7 @@ describe('proposedMoves', () => {
         version: '1.3.0',
         current: '1.2.0',
         baseSeq: 2,
+        requestedBy: 'maria',
       },
     ]);
   });
@@ -70,6 +71,22 @@ describe('proposedMoves', () => {
     expect(() => proposedMoves([{ environment: 'production', base: BASE, head: 'models: [1]' }])).toThrow(
       '.gantry/environments/production.yml (head): models: ',
     );
+  });
+});
+
+describe('promotionAuthor', () => {
+  const move = {
+    model: 'acme/chat',
+    environment: 'production',
+    kind: 'promote',
+    version: '1.3.0',
+    baseSeq: 2,
+  } as const;
+
+  it('is whoever asked the app for the pull request it opened, else the pull request author', () => {
+    expect(promotionAuthor('gantry[bot]', [{ ...move, requestedBy: 'maria' }])).toBe('maria');
+    expect(promotionAuthor('alice', [{ ...move, requestedBy: 'maria' }])).toBe('alice');
+    expect(promotionAuthor('gantry[bot]', [move])).toBe('gantry[bot]');
   });
 });
 
