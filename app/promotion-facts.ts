@@ -143,13 +143,11 @@ export async function promotionFacts(
   const { rules, codeowners } = await approvalRules(octokit, repo, pull.base, moves);
   const changes: ProposedChange[] = await Promise.all(
     moves.map(async (move) => {
-      const model = rules.get(move.model);
+      // A model whose model.yml is not found names no owners and needs an approval (by a code owner).
+      const model = rules.get(move.model) ?? promotionRules('');
       const recorded = await registry.get(move.model, move.version);
       const approvers = [
-        ...new Set([
-          ...(model?.owners ?? []),
-          ...codeownersOf(codeowners, environmentPath(move.environment)),
-        ]),
+        ...new Set([...model.owners, ...codeownersOf(codeowners, environmentPath(move.environment))]),
       ];
       return {
         model: move.model,
@@ -157,7 +155,7 @@ export async function promotionFacts(
         kind: move.kind,
         version: move.version,
         ...(move.current ? { current: move.current } : {}),
-        approvals: model ? model.approvals(move.environment) : 1,
+        approvals: model.approvals(move.environment),
         approvers,
         ...(recorded
           ? {
@@ -201,8 +199,13 @@ export async function promotionFacts(
   for (const user of reviewers) {
     permissions[user] = await collaboratorPermission(octokit, repo, user);
     memberships[user] = [];
-    for (const team of teams)
-      if (await isTeamMember(octokit, team, user)) memberships[user].push(team.replace(/^@/, ''));
+    // Someone named in person needs no team of theirs looked up.
+    const named = changes.every((c) =>
+      c.approvers.some((a) => a.replace(/^@/, '').toLowerCase() === user.toLowerCase()),
+    );
+    if (!named)
+      for (const team of teams)
+        if (await isTeamMember(octokit, team, user)) memberships[user].push(team.replace(/^@/, ''));
   }
   return {
     author,
