@@ -3,12 +3,11 @@ import { GitHubRegistry } from '../core/registry/github-registry.js';
 import { hostedRegistry } from '../core/registry/hosted-registry.js';
 import type { ModelRegistry } from '../core/registry/model-registry.js';
 import type { AuditDraft } from '../schemas/audit-entry.js';
-import { restOctokit } from './promotion-facts.js';
 
 export type RepositoryContext = Context & { payload: { repository: { default_branch: string } } };
 
 const options = (context: RepositoryContext) => ({
-  octokit: restOctokit(context.octokit),
+  octokit: context.octokit,
   ...context.repo(),
   branch: context.payload.repository.default_branch,
 });

@@ -1,4 +1,3 @@
-import type { Octokit } from '@octokit/rest';
 import type { Context } from 'probot';
 import type { PermissionLookup } from '../core/commands/authorize-command.js';
 import { environmentPath } from '../core/commands/environment-change.js';
@@ -25,9 +24,6 @@ interface Repo {
 const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 
 const statusOf = (error: unknown) => (error as { status?: number }).status;
-
-/** The app's installation client, as the registry (typed by @octokit/rest) takes it. */
-export const restOctokit = (octokit: AppOctokit) => octokit as unknown as Octokit;
 
 /** A file's text at a commit, or undefined when it does not exist there. */
 export async function textAt(

@@ -6,7 +6,7 @@ import { type ProposedMove, proposedMoves } from '../core/promotion/proposed-mov
 import { REFUSED_MERGE_MARKER, refusedMergeComment } from '../core/promotion/refused-merge.js';
 import { auditedRegistry } from './app-registry.js';
 import { botLogin } from './bot-login.js';
-import { changedEnvironments, environmentFiles, promotionFacts, restOctokit } from './promotion-facts.js';
+import { changedEnvironments, environmentFiles, promotionFacts } from './promotion-facts.js';
 import { refreshOpenPromotions } from './promotion-status-check.js';
 
 type ClosedContext = Context<'pull_request.closed'>;
@@ -23,7 +23,7 @@ async function refuse(
 ) {
   const pr = context.payload.pull_request;
   const repo = context.repo();
-  const log = new GitHubAuditLog({ octokit: restOctokit(context.octokit), ...repo });
+  const log = new GitHubAuditLog({ octokit: context.octokit, ...repo });
   const entries = (await log.verify()).entries;
   for (const move of moves) {
     const subject = { model: move.model, version: move.version, environment: move.environment };
