@@ -61,6 +61,27 @@ async function refuse(
 }
 
 /**
+ * What a merge moved, and the base it moved from: the landed commit's first parent is the base branch
+ * just before the merge (a merge commit, a squash, a one-commit rebase); the payload's base commit can
+ * be older (other merges since the pull request was last updated), so it is only the fallback for a
+ * rebase of several commits, where the first parent shows no move.
+ */
+async function mergedMoves(context: ClosedContext, environments: string[], landed: string) {
+  const repo = context.repo();
+  const { data: commit } = await context.octokit.rest.git.getCommit({ ...repo, commit_sha: landed });
+  const bases = [commit.parents[0]?.sha, context.payload.pull_request.base.sha].filter(
+    (sha): sha is string => sha !== undefined,
+  );
+  let found = { base: bases.at(-1)!, moves: [] as ProposedMove[] };
+  for (const base of new Set(bases)) {
+    const files = await environmentFiles(context.octokit, repo, environments, { base, head: landed });
+    found = { base, moves: proposedMoves(files) };
+    if (found.moves.length > 0) break;
+  }
+  return found;
+}
+
+/**
  * A merged promotion pull request, recorded: each move it made becomes the registry's promotion or
  * rollback (the release made final on production, a Deployment with its status, the audit entry) —
  * only when the merged head was cleared (gate and approvals, as `gantry/promotion` decides); a merge
@@ -76,19 +97,17 @@ export function recordPromotion(app: Probot) {
     const repo = context.repo();
     const environments = await changedEnvironments(context.octokit, repo, pr.number);
     if (environments.length === 0) return;
-    const files = await environmentFiles(context.octokit, repo, environments, {
-      base: pr.base.sha,
-      head: pr.merge_commit_sha ?? pr.head.sha,
-    });
-    let moves: ProposedMove[];
+    const landed = pr.merge_commit_sha ?? pr.head.sha;
+    let moved: { base: string; moves: ProposedMove[] };
     try {
-      moves = proposedMoves(files);
+      moved = await mergedMoves(context, environments, landed);
     } catch (error) {
       if (!(error instanceof GantryError)) throw error;
       return refuse(app, context, [], { conclusion: 'failure', title: error.message, requirements: [] });
     }
+    const { base, moves } = moved;
     const registry = auditedRegistry(context, { pull_request: pr.html_url });
-    const pull = { number: pr.number, base: pr.base.sha, head: pr.head.sha, author: pr.user?.login ?? '' };
+    const pull = { number: pr.number, base, head: pr.head.sha, author: pr.user?.login ?? '' };
     const status = promotionStatus(await promotionFacts(context.octokit, repo, pull, moves, registry));
     if (status.conclusion !== 'success') return refuse(app, context, moves, status);
     const actor = pr.merged_by?.login ?? context.payload.sender.login;

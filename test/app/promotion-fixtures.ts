@@ -97,7 +97,9 @@ export class PromotionBench {
       { actor: requester, now: new Date('2026-11-23T10:00:00.000Z'), note: 'faster decoding' },
     );
     const files = { ...Object.fromEntries(state.commits.get(base)!), [ENV_FILE]: change.text };
-    const head = this.harness.simulator.commit(REPO, files);
+    // The branch starts at the base: the promotion commit's parent is what the base branch was then.
+    state.branches.set(change.branch, base);
+    const head = this.harness.simulator.commit(REPO, files, { branch: change.branch });
     this.harness.simulator.pullRequest(REPO, number, head, [ENV_FILE], { ref: change.branch, user: author });
     return { head, base, files };
   }
