@@ -57,27 +57,53 @@ export async function changedEnvironments(
   return [...new Set(files.flatMap((f) => environmentOfPath(f.filename) ?? []))].sort();
 }
 
-/** Each environment's file as it is at the base and at the head (absent where it does not exist). */
+/**
+ * Each environment's file as it is at the base and at the head (absent where it does not exist), and at
+ * the pull request's fork point when that is not the base.
+ */
 export function environmentFiles(
   octokit: AppOctokit,
   repo: Repo,
   environments: readonly string[],
-  at: { base: string; head: string },
+  at: { base: string; head: string; forkPoint?: string },
 ): Promise<EnvironmentFileVersions[]> {
+  const forkPoint = at.forkPoint !== at.base ? at.forkPoint : undefined;
   return Promise.all(
     environments.map(async (environment) => {
       const path = environmentPath(environment);
-      const [base, head] = await Promise.all([
+      const [base, head, forked] = await Promise.all([
         textAt(octokit, repo, path, at.base),
         textAt(octokit, repo, path, at.head),
+        forkPoint ? textAt(octokit, repo, path, forkPoint) : undefined,
       ]);
       return {
         environment,
         ...(base !== undefined ? { base } : {}),
         ...(head !== undefined ? { head } : {}),
+        ...(forkPoint ? { forkPoint: forked !== undefined ? { text: forked } : {} } : {}),
       };
     }),
   );
+}
+
+/** Where a pull request's head branched off its base (their merge base); the base itself when GitHub finds none. */
+export async function forkPointOf(
+  octokit: AppOctokit,
+  repo: Repo,
+  base: string,
+  head: string,
+): Promise<string> {
+  try {
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${base}...${head}`,
+      per_page: 1,
+    });
+    return data.merge_base_commit.sha;
+  } catch (error) {
+    if (statusOf(error) === 404) return base;
+    throw error;
+  }
 }
 
 /** Whether a user is an active member of a team (`org/team`); anything but a clear yes is a no. */

@@ -8,7 +8,7 @@ import {
 import { promotionStatus } from '../core/promotion/promotion-status.js';
 import { isPromotionBranch, proposedMoves } from '../core/promotion/proposed-moves.js';
 import { type RepositoryContext, readRegistry } from './app-registry.js';
-import { changedEnvironments, environmentFiles, promotionFacts } from './promotion-facts.js';
+import { changedEnvironments, environmentFiles, forkPointOf, promotionFacts } from './promotion-facts.js';
 
 type PromotionContext = Context<
   | 'pull_request.opened'
@@ -74,7 +74,8 @@ async function refreshPromotionCheck(context: RepositoryContext, pr: PromotionPu
   // What the environment runs now is on the base branch as it is, not as it was when the PR was opened.
   const { data: ref } = await context.octokit.rest.git.getRef({ ...repo, ref: `heads/${pr.baseRef}` });
   const pull = { number: pr.number, base: ref.object.sha, head: pr.head, author: pr.author };
-  const files = await environmentFiles(context.octokit, repo, environments, pull);
+  const forkPoint = await forkPointOf(context.octokit, repo, pull.base, pull.head);
+  const files = await environmentFiles(context.octokit, repo, environments, { ...pull, forkPoint });
   let content: PromotionCheckContent;
   try {
     const moves = proposedMoves(files);

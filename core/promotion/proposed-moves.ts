@@ -16,8 +16,14 @@ export function isPromotionBranch(ref: string): boolean {
 /** One environment file as a pull request finds it on its base and its head (undefined: no such file). */
 export interface EnvironmentFileVersions {
   environment: string;
+  /** What the base branch holds now: what the environment runs. */
   base?: string;
   head?: string;
+  /**
+   * The file where the pull request branched off, when the base branch moved on since: only what the
+   * pull request itself changed is a move, not the base branch's later changes it lacks.
+   */
+  forkPoint?: { text?: string };
 }
 
 /** A model's move in an environment that a pull request proposes. */
@@ -36,8 +42,8 @@ export interface ProposedMove {
 }
 
 /**
- * The moves an environment-file change proposes: every model whose version differs between base and
- * head. Whether a move is a rollback is read from the base's history, never from what the head claims,
+ * The moves an environment-file change proposes: every model whose version the pull request changed
+ * (from its fork point) to one the environment does not run. Whether a move is a rollback is read from the base's history, never from what the head claims,
  * so a pull request cannot call a new version a rollback to skip its gate.
  */
 export function proposedMoves(files: readonly EnvironmentFileVersions[]): ProposedMove[] {
@@ -46,9 +52,12 @@ export function proposedMoves(files: readonly EnvironmentFileVersions[]): Propos
     const path = environmentPath(file.environment);
     const base = parseEnvironmentFile(file.base, `${path} (base)`);
     const head = parseEnvironmentFile(file.head, `${path} (head)`);
+    const forkPoint = file.forkPoint
+      ? parseEnvironmentFile(file.forkPoint.text, `${path} (fork point)`)
+      : base;
     for (const [model, state] of Object.entries(head.models)) {
       const before = base.models[model];
-      if (before?.version === state.version) continue;
+      if (before?.version === state.version || forkPoint.models[model]?.version === state.version) continue;
       const history = before?.history ?? [];
       const previous = environmentStack(history).at(-2);
       const baseSeq = history.at(-1)?.seq ?? 0;

@@ -96,7 +96,11 @@ describe('promotion by approval', () => {
   });
 
   it('goes back to waiting when a new commit is pushed, and counts a member of an owning team', async () => {
-    head2 = simulator.commit(REPO, { ...pr.files, 'NOTES.md': 'why 1.3.0' });
+    head2 = simulator.commit(
+      REPO,
+      { ...pr.files, 'NOTES.md': 'why 1.3.0' },
+      { branch: state().pulls.get(10)!.head.ref },
+    );
     state().pulls.get(10)!.head.sha = head2;
     expect(
       await harness.deliverThrice('pull_request', pullPayload('pull_request', 'synchronize', 10, head2)),
@@ -174,6 +178,9 @@ describe('promotion by approval', () => {
     expect(check!.output.summary).toContain(
       'it was gated against 1.2.0, but production runs 1.3.0: gate it against 1.3.0 first (/gate rerun)',
     );
+    // Its branch is behind the base now: what it changed is read from where it branched off.
+    const compared = simulator.calls.filter((c) => c.path.startsWith(`/repos/${REPO}/compare/`));
+    expect(compared.at(-1)).toMatchObject({ status: 200 });
   });
 
   it('blocks a version whose gate failed, whoever approves', async () => {

@@ -1,5 +1,5 @@
 import type { GitHubSimulator, Reply } from './github-simulator.js';
-import { NOT_FOUND, person } from './simulated-bodies.js';
+import { commitListEntry, NOT_FOUND, person } from './simulated-bodies.js';
 
 /**
  * Pull-request reviews, team memberships and the custom deployment protection rule callback, for the
@@ -90,6 +90,59 @@ export class SimulatedPromotions {
     };
   }
 
+  /** Commits reachable from a commit, itself first, nearest first. */
+  private ancestors(full: string, from: string): string[] {
+    const info = this.simulator.repository(full).commitInfo;
+    const seen: string[] = [];
+    const queue = [from];
+    while (queue.length > 0) {
+      const sha = queue.shift()!;
+      if (seen.includes(sha) || !info.has(sha)) continue;
+      seen.push(sha);
+      queue.push(...info.get(sha)!.parents);
+    }
+    return seen;
+  }
+
+  /** Two commits compared as GitHub does (`BASE...HEAD`): their merge base and the commits between. */
+  private compare(p: Record<string, string>, query: URLSearchParams): Reply {
+    const full = `${p.owner}/${p.repo}`;
+    const repo = this.simulator.repository(full);
+    const [baseRef, headRef] = p.basehead!.split('...') as [string, string?];
+    const resolve = (ref: string) => repo.branches.get(ref) ?? (repo.commitInfo.has(ref) ? ref : undefined);
+    const base = resolve(baseRef);
+    const head = headRef === undefined ? undefined : resolve(headRef);
+    if (!base || !head) return NOT_FOUND();
+    const fromBase = this.ancestors(full, base);
+    const fromHead = this.ancestors(full, head);
+    const mergeBase = fromHead.find((sha) => fromBase.includes(sha));
+    if (!mergeBase) return NOT_FOUND();
+    const entry = (sha: string) => commitListEntry(full, sha, repo.commitInfo.get(sha)!);
+    const ahead = fromHead.filter((sha) => !fromBase.includes(sha)).reverse();
+    const behind = fromBase.filter((sha) => !fromHead.includes(sha)).length;
+    const status =
+      ahead.length && behind ? 'diverged' : ahead.length ? 'ahead' : behind ? 'behind' : 'identical';
+    const url = `${API}/repos/${full}/compare/${p.basehead}`;
+    const page = this.simulator.page(ahead.map(entry), query, `/repos/${full}/compare/${p.basehead}`);
+    return {
+      ...page,
+      body: {
+        url,
+        html_url: `https://github.com/${full}/compare/${p.basehead}`,
+        permalink_url: `https://github.com/${full}/compare/${base}...${head}`,
+        diff_url: `https://github.com/${full}/compare/${p.basehead}.diff`,
+        patch_url: `https://github.com/${full}/compare/${p.basehead}.patch`,
+        base_commit: entry(base),
+        merge_base_commit: entry(mergeBase),
+        status,
+        ahead_by: ahead.length,
+        behind_by: behind,
+        total_commits: ahead.length,
+        commits: page.body,
+      },
+    };
+  }
+
   private routes(): Record<string, (p: Record<string, string>, q: URLSearchParams, body: unknown) => Reply> {
     return {
       'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': (p, query) => {
@@ -101,6 +154,7 @@ export class SimulatedPromotions {
           `/repos/${full}/pulls/${p.pull_number}/reviews`,
         );
       },
+      'GET /repos/{owner}/{repo}/compare/{basehead}': (p, query) => this.compare(p, query),
       'GET /orgs/{org}/teams/{team_slug}/memberships/{username}': (p) => {
         const members = this.teams.get(`${p.org}/${p.team_slug}`);
         if (!members?.has(p.username!)) return NOT_FOUND();

@@ -60,6 +60,21 @@ describe('proposedMoves', () => {
     expect(proposedMoves([{ environment: 'production', base: BASE, head: forged }])[0]!.kind).toBe('promote');
   });
 
+  it('reads only what the pull request changed since its fork point, against what runs now', () => {
+    const asr = (version: string) => `\n  acme/asr:\n    version: ${version}`;
+    const forkPoint = `${BASE}${asr('2.0.0')}`;
+    const head = `${file('1.3.0', entry(1, null, '1.1.0'), entry(2, '1.1.0', '1.2.0'), entry(3, '1.2.0', '1.3.0'))}${asr('2.0.0')}`;
+    // The base branch moved acme/asr on since: the pull request lacking it does not undo it.
+    const now = `${BASE}${asr('2.1.0')}`;
+    const files = [{ environment: 'production', base: now, head, forkPoint: { text: forkPoint } }];
+    expect(proposedMoves(files)).toMatchObject([{ model: 'acme/chat', version: '1.3.0', current: '1.2.0' }]);
+    // Without the fork point, the lagging model reads as a move back.
+    expect(proposedMoves([{ environment: 'production', base: now, head }]).map((m) => m.model)).toEqual([
+      'acme/chat',
+      'acme/asr',
+    ]);
+  });
+
   it('takes a new environment file as a first promotion and an unchanged model as no move', () => {
     expect(proposedMoves([{ environment: 'staging', head: file('1.0.0') }])).toEqual([
       { model: 'acme/chat', environment: 'staging', kind: 'promote', version: '1.0.0', baseSeq: 0 },
