@@ -1,4 +1,5 @@
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
+import { dashboardHandler } from './dashboard.js';
 import { AppMetrics } from './metrics.js';
 import { promotionStatusCheck } from './promotion-status-check.js';
 import { protectionRule } from './protection-rule.js';
@@ -26,6 +27,7 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
   const metrics = new AppMetrics();
   const deliveries = new RecentDeliveries();
   options?.addHandler(metrics.handler());
+  options?.addHandler(dashboardHandler(app, process.env.GANTRY_DASHBOARD_TOKEN));
 
   /** Every handler is measured, and a delivery already handled here is not handled again. */
   const handle =

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { collectDashboard } from '../../core/dashboard/dashboard-data.js';
 import { dashboardHtml } from '../../core/dashboard/dashboard-html.js';
+import { fleetRowOfRecord } from '../../core/dashboard/fleet-rows.js';
 import { DeploymentStore, stateDirectory } from '../../core/deploy/deployment-store.js';
 import { GantryError } from '../../core/errors.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
@@ -30,7 +31,8 @@ export function registerDashboard(program: Command, io: CliIo, exit: (code: Exit
     .action(async (options: DashboardOptions) => {
       const registry = await openLocalRegistry(io.cwd, options.repo);
       const deployments = new DeploymentStore(stateDirectory(io.env));
-      const page = async () => dashboardHtml(await collectDashboard(registry, await deployments.list()));
+      const page = async () =>
+        dashboardHtml(await collectDashboard(registry, (await deployments.list()).map(fleetRowOfRecord)));
       if (options.out) {
         const file = resolve(io.cwd, options.out);
         await writeFile(file, await page());

@@ -1,8 +1,8 @@
 import type { BenchResults } from '../../schemas/bench-results.js';
-import type { DeploymentRecord } from '../../schemas/deployment-record.js';
 import type { EvalResults } from '../../schemas/eval-results.js';
 import type { EnvironmentEntry, ModelVersion } from '../../schemas/model-version.js';
 import type { ModelRegistry } from '../registry/model-registry.js';
+import type { FleetRow } from './fleet-rows.js';
 
 /** One version as the dashboard shows it: identity, gate, where it runs, and its headline figures. */
 export interface DashboardVersion {
@@ -38,8 +38,8 @@ export interface DashboardModel {
 export interface DashboardData {
   generated_at: string;
   models: DashboardModel[];
-  /** What runs where, from this host's (or the fleet's) deployment records. */
-  fleet: DeploymentRecord[];
+  /** What runs where: a host's deployment records, or a repository's GitHub Deployments. */
+  fleet: FleetRow[];
 }
 
 const median = (values: number[]) => {
@@ -80,7 +80,7 @@ export function headlineFigures(bench: BenchResults[], evaluations: EvalResults[
  */
 export async function collectDashboard(
   registry: ModelRegistry,
-  fleet: DeploymentRecord[],
+  fleet: FleetRow[],
   now = new Date(),
 ): Promise<DashboardData> {
   const versions = await registry.list();

@@ -1,8 +1,8 @@
-import type { DeploymentRecord } from '../../schemas/deployment-record.js';
 import { formatValue } from '../gate/format-change.js';
 import { escapeHtml } from '../report/escape-html.js';
 import { svgLineChart } from '../report/svg-line-chart.js';
 import type { DashboardData, DashboardModel } from './dashboard-data.js';
+import type { FleetRow } from './fleet-rows.js';
 
 const CSS = `
 :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa; }
@@ -99,16 +99,13 @@ function trendCharts(model: DashboardModel): string {
   return charts.length === 0 ? '' : `<h3>Trends</h3><div class="charts">${charts.join('')}</div>`;
 }
 
-function fleetTable(fleet: DeploymentRecord[]): string {
+function fleetTable(fleet: FleetRow[]): string {
   if (fleet.length === 0) return '<p class="muted">No deployment records.</p>';
-  const rows = fleet.map((d) => {
-    const where = d.container ? d.container.name : d.process ? `pid ${d.process.pid}` : '';
-    const image = d.container
-      ? (d.container.digest ?? d.container.image_id ?? d.container.image).slice(0, 19)
-      : '—';
-    return `<tr><td><span class="env">${e(d.environment)}</span></td><td>${e(d.model)}</td><td><code>${e(d.version)}</code></td><td>${e(d.target)}${d.hardware ? ` (${e(d.hardware)})` : ''}</td><td>${e(where)}</td><td><code>${e(image)}</code></td><td>${e(d.gpus.join(', ') || '—')}</td><td>${e(d.url)}</td><td class="health ${e(d.state)}">${e(d.state)}</td><td>${e((d.healthy_at ?? d.started_at).slice(0, 16))}</td></tr>`;
-  });
-  return `<table class="fleet"><thead><tr><th>Environment</th><th>Model</th><th>Version</th><th>Target</th><th>Process/container</th><th>Image</th><th>GPUs</th><th>URL</th><th>State</th><th>Since</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const rows = fleet.map(
+    (d) =>
+      `<tr><td><span class="env">${e(d.environment)}</span></td><td>${e(d.model)}</td><td><code>${e(d.version)}</code></td><td>${e(d.where)}</td><td>${e(d.instance)}</td><td><code>${e(d.image?.slice(0, 19) ?? '—')}</code></td><td>${e(d.gpus.join(', ') || '—')}</td><td>${e(d.url ?? '—')}</td><td class="health ${e(d.state)}">${e(d.state)}</td><td>${e(d.since.slice(0, 16))}</td></tr>`,
+  );
+  return `<table class="fleet"><thead><tr><th>Environment</th><th>Model</th><th>Version</th><th>Where</th><th>Process/container</th><th>Image</th><th>GPUs</th><th>URL</th><th>State</th><th>Since</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /**

@@ -1,12 +1,20 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GitHubRegistry } from '../../core/registry/github-registry.js';
 import { GitHubSimulator } from '../github-simulator/github-simulator.js';
+import { SimulatedInstallations } from '../github-simulator/installation-routes.js';
+import { SimulatedReleases } from '../github-simulator/release-routes.js';
+import { simulatorOctokit } from '../github-simulator/simulator-octokit.js';
+import { versionDraft } from '../registry/registry-contract.js';
 import { deliver, generatePrivateKey, SECRET } from './app-harness.js';
 import { artifactZip, gateReport, workflowRunCompleted } from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
 const simulator = new GitHubSimulator();
+const releases = new SimulatedReleases(simulator);
+const installations = new SimulatedInstallations(simulator);
+const DASHBOARD_TOKEN = 'dashboard-secret-0123';
 let app: ChildProcess;
 let output = '';
 let url = '';
@@ -51,6 +59,7 @@ beforeAll(async () => {
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'info',
+      GANTRY_DASHBOARD_TOKEN: DASHBOARD_TOKEN,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -118,6 +127,39 @@ describe('npm run app (the container command)', () => {
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(output).not.toContain(SECRET);
     expect(output).not.toContain('PRIVATE KEY');
+
+    // The dashboard of an installed repository: its registry and its deployments, behind the token.
+    installations.installed.add(REPO);
+    const [owner, repo] = REPO.split('/') as [string, string];
+    const registry = new GitHubRegistry({
+      octokit: simulatorOctokit(simulator.url),
+      owner,
+      repo,
+      branch: 'main',
+    });
+    await registry.record(versionDraft('acme/chat', '1.4.0', head, { verdict: 'pass' }), { actor: 'ci' });
+    await registry.promote({
+      model: 'acme/chat',
+      version: '1.4.0',
+      environment: 'production',
+      actor: 'maria',
+    });
+    expect(releases.repository(REPO).deployments).toHaveLength(1);
+    const dashboard = `${url}/dashboard/${REPO}`;
+    const basic = (secret: string) => ({
+      authorization: `Basic ${Buffer.from(`me:${secret}`).toString('base64')}`,
+    });
+    expect((await fetch(dashboard)).status).toBe(401);
+    expect((await fetch(dashboard, { headers: basic('wrong') })).status).toBe(401);
+    const page = await fetch(dashboard, { headers: basic(DASHBOARD_TOKEN) });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`<h1>${REPO}</h1>`);
+    expect(html).toContain('data-version="1.4.0"');
+    expect(html).toMatch(/<table class="fleet">.*production.*acme\/chat.*1\.4\.0/s);
+    const elsewhere = await fetch(`${url}/dashboard/acme/not-installed`, { headers: basic(DASHBOARD_TOKEN) });
+    expect(elsewhere.status).toBe(404);
+    expect(await elsewhere.text()).toContain('Gantry is not installed on acme/not-installed');
 
     app.kill('SIGTERM');
     const code = await new Promise((resolve) => app.once('exit', resolve));

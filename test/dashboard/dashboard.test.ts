@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { collectDashboard } from '../../core/dashboard/dashboard-data.js';
 import { dashboardHtml } from '../../core/dashboard/dashboard-html.js';
+import { fleetRowOfRecord, fleetRowsOfDeployments } from '../../core/dashboard/fleet-rows.js';
 import { DeploymentStore } from '../../core/deploy/deployment-store.js';
 import { freePort } from '../../core/deploy/free-port.js';
 import { localRegistry } from '../../core/registry/local-registry.js';
@@ -81,7 +82,11 @@ const deployment: DeploymentRecord = {
 describe('dashboard', () => {
   it('collects versions with their verdicts and headline figures, environments with their history, and the fleet', async () => {
     const { registry } = await registryWithHistory();
-    const data = await collectDashboard(registry, [deployment], new Date('2026-11-23T06:00:00.000Z'));
+    const data = await collectDashboard(
+      registry,
+      [fleetRowOfRecord(deployment)],
+      new Date('2026-11-23T06:00:00.000Z'),
+    );
     expect(data.models.map((m) => m.name)).toEqual(['acme/chat']);
     const [model] = data.models;
     expect(model!.versions.map((v) => [v.version, v.verdict, v.environments])).toEqual([
@@ -101,7 +106,74 @@ describe('dashboard', () => {
       'promote 1.1.0→2.0.0',
       'rollback 2.0.0→1.1.0',
     ]);
-    expect(data.fleet).toEqual([deployment]);
+    expect(data.fleet).toEqual([
+      {
+        environment: 'production',
+        model: 'acme/chat',
+        version: '1.1.0',
+        where: 'docker (h100)',
+        instance: 'gantry-production-acme-chat-1a2b3c',
+        image: `sha256:${'d'.repeat(64)}`,
+        gpus: ['0', '1'],
+        url: 'http://127.0.0.1:8000',
+        state: 'running',
+        since: '2026-11-23T03:01:00.000Z',
+      },
+    ]);
+  });
+
+  it("takes the newest deployment of each model and environment from a repository's GitHub Deployments", () => {
+    const rows = fleetRowsOfDeployments([
+      {
+        id: 7,
+        environment: 'production',
+        created_at: '2026-11-23T02:00:00Z',
+        payload: { model: 'acme/chat', version: '1.0.0' },
+        status: { state: 'inactive', created_at: '2026-11-23T03:00:00Z' },
+      },
+      {
+        id: 9,
+        environment: 'production',
+        created_at: '2026-11-23T03:00:00Z',
+        payload: { model: 'acme/chat', version: '1.1.0', 'runs-on': ['self-hosted', 'cuda', 'h100'] },
+        status: {
+          state: 'success',
+          environment_url: 'https://chat.acme.dev',
+          created_at: '2026-11-23T03:05:00Z',
+        },
+      },
+      {
+        id: 8,
+        environment: 'staging',
+        created_at: '2026-11-23T02:30:00Z',
+        payload: { model: 'acme/chat', version: '2.0.0' },
+      },
+      // Not one of Gantry's: no model in its payload.
+      { id: 3, environment: 'production', created_at: '2026-11-23T04:00:00Z', payload: { task: 'deploy' } },
+    ]);
+    expect(rows).toEqual([
+      {
+        environment: 'production',
+        model: 'acme/chat',
+        version: '1.1.0',
+        where: 'self-hosted, cuda, h100',
+        instance: 'deployment 9',
+        gpus: [],
+        url: 'https://chat.acme.dev',
+        state: 'success',
+        since: '2026-11-23T03:05:00Z',
+      },
+      {
+        environment: 'staging',
+        model: 'acme/chat',
+        version: '2.0.0',
+        where: 'deploy workflow',
+        instance: 'deployment 8',
+        gpus: [],
+        state: 'pending',
+        since: '2026-11-23T02:30:00Z',
+      },
+    ]);
   });
 
   it('escapes what it shows', () => {
