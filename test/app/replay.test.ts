@@ -10,8 +10,8 @@ import {
 } from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
-/** Nine deliveries per pull request; APP_REPLAY_PULLS=112 replays over a thousand. */
-const PULLS = Number(process.env.APP_REPLAY_PULLS ?? 20);
+/** Nine deliveries per pull request: 112 pull requests replay 1,008 deliveries (APP_REPLAY_PULLS sets it). */
+const PULLS = Number(process.env.APP_REPLAY_PULLS ?? 112);
 const harness = new AppHarness();
 const simulator = harness.simulator;
 const state = () => simulator.repository(REPO);
