@@ -119,13 +119,17 @@ async function isTeamMember(octokit: AppOctokit, team: string, username: string)
 }
 
 /**
- * Who may approve each model's promotions, from the base commit (a pull request cannot name its own
- * approvers): owners and approvals from the model's model.yml, code owners of the environment file.
+ * The promotion rules of models, read from their model.yml at a commit: owners, approvals and whether an
+ * emergency rollback is allowed. A model whose model.yml is not found is not in the map.
  */
-async function approvalRules(octokit: AppOctokit, repo: Repo, base: string, moves: readonly ProposedMove[]) {
-  const { data: tree } = await octokit.rest.git.getTree({ ...repo, tree_sha: base, recursive: 'true' });
+export async function modelRules(
+  octokit: AppOctokit,
+  repo: Repo,
+  ref: string,
+  models: ReadonlySet<string>,
+): Promise<{ rules: Map<string, ReturnType<typeof promotionRules>>; paths: string[] }> {
+  const { data: tree } = await octokit.rest.git.getTree({ ...repo, tree_sha: ref, recursive: 'true' });
   const paths = tree.tree.flatMap((entry) => (entry.type === 'blob' && entry.path ? [entry.path] : []));
-  const wanted = new Set(moves.map((m) => m.model));
   const rules = new Map<string, ReturnType<typeof promotionRules>>();
   // A model's folder usually carries its name: those manifests are read first, and reading stops once
   // every model is found.
@@ -133,15 +137,24 @@ async function approvalRules(octokit: AppOctokit, repo: Repo, base: string, move
     .filter(isManifestPath)
     .sort(
       (a, b) =>
-        Number([...wanted].some((m) => b.includes(`${m.split('/').at(-1)}/`))) -
-        Number([...wanted].some((m) => a.includes(`${m.split('/').at(-1)}/`))),
+        Number([...models].some((m) => b.includes(`${m.split('/').at(-1)}/`))) -
+        Number([...models].some((m) => a.includes(`${m.split('/').at(-1)}/`))),
     );
   for (const path of manifests) {
-    if ([...wanted].every((m) => rules.has(m))) break;
-    const text = await textAt(octokit, repo, path, base);
+    if ([...models].every((m) => rules.has(m))) break;
+    const text = await textAt(octokit, repo, path, ref);
     const found = text === undefined ? undefined : promotionRules(text);
-    if (found?.name && wanted.has(found.name) && !rules.has(found.name)) rules.set(found.name, found);
+    if (found?.name && models.has(found.name) && !rules.has(found.name)) rules.set(found.name, found);
   }
+  return { rules, paths };
+}
+
+/**
+ * Who may approve each model's promotions, from the base commit (a pull request cannot name its own
+ * approvers): owners and approvals from the model's model.yml, code owners of the environment file.
+ */
+async function approvalRules(octokit: AppOctokit, repo: Repo, base: string, moves: readonly ProposedMove[]) {
+  const { rules, paths } = await modelRules(octokit, repo, base, new Set(moves.map((m) => m.model)));
   const codeownersPath = CODEOWNERS_PATHS.find((p) => paths.includes(p));
   const codeowners = codeownersPath
     ? parseCodeowners((await textAt(octokit, repo, codeownersPath, base)) ?? '')

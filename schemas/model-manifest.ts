@@ -402,6 +402,10 @@ export const Environment = z.strictObject({
   approvals: z.number().int().min(0).default(1).meta({
     description: 'Approvals by authorised reviewers (owners, not the author) needed to promote here.',
   }),
+  emergency_rollback: z.boolean().default(false).meta({
+    description:
+      'Let `/rollback` by a maintainer return this environment to the version it ran before at once, without a promotion pull request; it is recorded all the same (release, deployment, audit entry).',
+  }),
   namespace: z.string().optional().meta({ description: 'kubernetes: namespace.' }),
   url: z.url().optional().meta({ description: 'Public URL of the environment, shown in deployments.' }),
 });

@@ -6,6 +6,8 @@ export interface PromotionRules {
   name?: string;
   owners: string[];
   approvals: (environment: string) => number;
+  /** Whether `/rollback` may return the environment at once, without a pull request. */
+  emergencyRollback: (environment: string) => boolean;
 }
 
 /** An environment model.yml does not name needs as many approvals as one it names without saying. */
@@ -25,7 +27,8 @@ export function promotionRules(text: string): PromotionRules {
   } catch {
     // Unreadable YAML names no one and takes no defaults.
   }
-  if (!data) return { owners: [], approvals: () => UNNAMED_ENVIRONMENT_APPROVALS };
+  if (!data)
+    return { owners: [], approvals: () => UNNAMED_ENVIRONMENT_APPROVALS, emergencyRollback: () => false };
   const name = ModelManifest.shape.name.safeParse(data.name);
   const owners = ModelManifest.shape.owners.safeParse(data.owners);
   const environments = ModelManifest.shape.environments.safeParse(data.environments);
@@ -36,5 +39,8 @@ export function promotionRules(text: string): PromotionRules {
       environments.success
         ? (environments.data[environment]?.approvals ?? UNNAMED_ENVIRONMENT_APPROVALS)
         : UNNAMED_ENVIRONMENT_APPROVALS,
+    // Only a manifest that says so, in a section that parses, allows it.
+    emergencyRollback: (environment) =>
+      environments.success && environments.data[environment]?.emergency_rollback === true,
   };
 }

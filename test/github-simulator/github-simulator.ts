@@ -400,7 +400,9 @@ export class GitHubSimulator {
       );
     },
     'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': (p) => {
-      const files = this.repository(`${p.owner}/${p.repo}`).commits.get(p.tree_sha!);
+      const repo = this.repository(`${p.owner}/${p.repo}`);
+      // GitHub takes a tree's SHA, or a branch name for the tree of its head commit.
+      const files = repo.commits.get(repo.branches.get(p.tree_sha!) ?? p.tree_sha!);
       if (!files) return NOT_FOUND();
       const tree = [...files].map(([path, text]) => ({
         path,
