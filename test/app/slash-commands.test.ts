@@ -96,17 +96,22 @@ describe('slash commands', () => {
     const stranger = await comment('/benchmark', 'mallory');
     expect(reactionsTo(stranger)).toEqual(['-1']);
     expect(replies().at(-1)).toContain('could not be checked (not a collaborator)');
+    // GitHub failing to answer is no refusal and no access: the delivery fails, nothing is done, and
+    // GitHub's redelivery is handled once GitHub answers again.
     simulator.fail('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', 502, 1);
-    const failed = await comment('/promote acme/chat@1.3.0 production', 'maria');
-    expect(reactionsTo(failed)).toEqual(['-1']);
-    expect(replies().at(-1)).toContain('could not be checked (GitHub answered 502)');
+    const busy = commented('/benchmark', 'alice');
+    expect(await harness.deliver('issue_comment', busy)).not.toBe(200);
+    expect(reactionsTo(busy.comment.id)).toEqual([]);
+    expect(state().dispatches).toHaveLength(before);
+    expect(await harness.deliver('issue_comment', busy)).toBe(200);
+    expect(reactionsTo(busy.comment.id)).toEqual(['+1']);
     const writer = await comment('/promote acme/chat@1.3.0 production', 'alice');
     expect(replies().at(-1)).toBe(
       '@alice `/promote acme/chat@1.3.0 production` refused: it needs the maintain role or above, and you have write.',
     );
     expect(reactionsTo(writer)).toEqual(['-1']);
-    expect(state().dispatches).toHaveLength(before);
-    expect(replies()).toHaveLength(4);
+    expect(state().dispatches).toHaveLength(before + 1);
+    expect(replies()).toHaveLength(3);
   });
 
   it('/promote by a maintainer opens one promotion pull request changing the environment file', async () => {

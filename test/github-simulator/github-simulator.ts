@@ -211,6 +211,11 @@ export class GitHubSimulator {
    * failing run can be repeated; 0 for none.
    */
   faultRate = 0;
+  /**
+   * Of those faults, the share answered as GitHub's secondary rate limit instead: 403, "You have exceeded
+   * a secondary rate limit", with a retry-after header.
+   */
+  secondaryRateLimitShare = 0;
   private seed = 0x9e3779b9;
 
   private random(): number {
@@ -747,6 +752,17 @@ export class GitHubSimulator {
     );
     if (fault || (this.faultRate > 0 && this.random() < this.faultRate)) {
       if (fault) fault.times--;
+      if (!fault && this.random() < this.secondaryRateLimitShare)
+        return reply({
+          status: 403,
+          headers: { 'retry-after': '1' },
+          body: {
+            message:
+              'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+            documentation_url:
+              'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+          },
+        });
       return reply({
         status: fault?.status ?? 502,
         body: { message: 'Simulated failure', documentation_url: '' },
