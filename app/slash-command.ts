@@ -7,6 +7,7 @@ import {
   type SlashCommand,
 } from '../core/commands/parse-command.js';
 import { GantryError } from '../core/errors.js';
+import { emergencyRollback } from '../core/promotion/emergency-rollback.js';
 import { auditedRegistry } from './app-registry.js';
 import { botLogin } from './bot-login.js';
 import { collaboratorPermission } from './collaborator-permission.js';
@@ -36,7 +37,7 @@ async function runCommand(
     default:
       try {
         if (command.kind === 'rollback') {
-          const done = await emergencyRollback(context, actor, command);
+          const done = await rollbackAtOnce(context, actor, command);
           if (done) return { ok: true, reply: done };
         }
         const opened = await openPromotion(context, command, {
@@ -55,34 +56,25 @@ async function runCommand(
 }
 
 /**
- * A rollback done at once, where the model's model.yml (on the default branch) allows an emergency
- * rollback in that environment: recorded like any other (environment file, deployment, audit entry).
- * Undefined where it is not allowed: the rollback then goes through a promotion pull request.
+ * A rollback done at once where the model's model.yml (on the default branch) allows an emergency
+ * rollback in that environment; undefined elsewhere: the rollback then goes through a promotion pull request.
  */
-async function emergencyRollback(
+async function rollbackAtOnce(
   context: CommentContext,
   actor: string,
   command: Extract<SlashCommand, { kind: 'rollback' }>,
 ): Promise<string | undefined> {
+  const { model, environment } = command;
   const branch = context.payload.repository.default_branch;
-  const { rules } = await modelRules(context.octokit, context.repo(), branch, new Set([command.model]));
-  if (!rules.get(command.model)?.emergencyRollback(command.environment)) return undefined;
-  const registry = auditedRegistry(context, { pull_request: context.payload.issue.html_url });
-  const note = `emergency rollback asked for in ${context.payload.comment.html_url}`;
+  const { rules } = await modelRules(context.octokit, context.repo(), branch, new Set([model]));
+  if (!rules.get(model)?.emergencyRollback(environment)) return undefined;
   // The comment is the rollback's key: a retry after a partial failure must not go back a second time.
-  const last = (await registry.history(command.model, command.environment)).at(-1);
-  const rolledBack = (from: string | null, to: string) =>
-    `Rolled ${command.model} in ${command.environment} back from ${from} to ${to} at once: model.yml allows an emergency rollback there. The deployment is created and the audit trail records it.`;
-  if (last?.note === note) return rolledBack(last.from, last.to);
-  const { entry, changed } = await registry.rollback({
-    model: command.model,
-    environment: command.environment,
+  return emergencyRollback(auditedRegistry(context, { pull_request: context.payload.issue.html_url }), {
+    model,
+    environment,
     actor,
-    note,
+    note: `emergency rollback asked for in ${context.payload.comment.html_url}`,
   });
-  return changed
-    ? rolledBack(entry.from, entry.to)
-    : `${command.model} in ${command.environment} already runs ${entry.to}.`;
 }
 
 /**
