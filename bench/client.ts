@@ -7,7 +7,7 @@
 //    end to end against chat-llm with zero token delay (stated per second of wall time and per second of
 //    the client's CPU time, i.e. on one core).
 // Run with `npm run bench:client`; writes bench/results/client.json.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { HttpTarget } from '../core/bench/http-target.js';
 import { resolveProfile } from '../core/bench/resolve-profile.js';
 import { runBenchmark } from '../core/bench/run-benchmark.js';
 import { SseParser } from '../core/bench/sse-parser.js';
+import { startChatLlm } from '../test/support/chat-llm-server.js';
+import { startListening } from '../test/support/start-listening.js';
 
 const CONNECTIONS = 50;
 const DURATION_S = 3;
@@ -38,24 +40,6 @@ const server = require('node:http').createServer((req, res) => {
 server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
 `;
-
-async function startProcess(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (part: Buffer) => {
-      output += part.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { url, child };
-}
-
-function stop(child: ChildProcess): void {
-  if (child.exitCode === null) child.kill('SIGKILL');
-}
 
 async function autocannon(url: string): Promise<{ requestsPerS: number; requests: number; errors: number }> {
   const bin = join(root, 'node_modules', 'autocannon', 'autocannon.js');
@@ -247,7 +231,7 @@ async function endToEndTokens(url: string, requests = STREAM_REQUESTS) {
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
-const minimal = await startProcess(['-e', MINIMAL_SERVER]);
+const minimal = await startListening(process.execPath, ['-e', MINIMAL_SERVER]);
 let roundFigures: { autocannon: number; gantry: number; bare: number; undici: number }[] = [];
 let requests: {
   gantry: Awaited<ReturnType<typeof gantryClient>>;
@@ -290,22 +274,10 @@ try {
     undici: Math.round(r.undici.requestsPerS),
   }));
 } finally {
-  stop(minimal.child);
+  await minimal.stop();
 }
 
-const chat = await startProcess([
-  join(root, 'examples', 'chat-llm', 'server.mjs'),
-  '--host',
-  '127.0.0.1',
-  '--port',
-  '0',
-  '--ttft-ms',
-  '0',
-  '--tpot-ms',
-  '0',
-  '--spin-ms',
-  '0',
-]);
+const chat = await startChatLlm({ 'ttft-ms': 0, 'tpot-ms': 0, 'spin-ms': 0 });
 let parser: ReturnType<typeof parserRate>;
 let parserPerEvent: ReturnType<typeof parserRate>;
 let endToEnd: Awaited<ReturnType<typeof endToEndTokens>>;
@@ -319,7 +291,7 @@ try {
   await endToEndTokens(chat.url, STREAMS * 2);
   endToEnd = await endToEndTokens(chat.url);
 } finally {
-  stop(chat.child);
+  await chat.stop();
 }
 
 const ratio = requests.gantry.requestsPerS / requests.autocannon.requestsPerS;
