@@ -57,6 +57,15 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
+/** `gantry bench --kind asr` against the server, on the dataset audio.jsonl of `dir`, run in `dir`. */
+const benchAsr = (dir: string, ...flags: string[]) =>
+  runCli(
+    ['bench', '--endpoint', endpoint, '--kind', 'asr', '--dataset', join(dir, 'audio.jsonl'), ...flags],
+    {
+      cwd: dir,
+    },
+  );
+
 describe('asr benchmarks', () => {
   it('read the duration of a WAV file from its header', () => {
     expect(wavSeconds(wav(2.5))).toBeCloseTo(2.5, 6);
@@ -69,25 +78,16 @@ describe('asr benchmarks', () => {
     writeFileSync(join(dir, 'clips/a.wav'), wav(1));
     writeFileSync(join(dir, 'clips/b.wav'), wav(2));
     writeFileSync(join(dir, 'audio.jsonl'), '{"audio": "clips/a.wav"}\n{"audio": "clips/b.wav"}\n');
-    const run = await runCli(
-      [
-        'bench',
-        '--endpoint',
-        endpoint,
-        '--kind',
-        'asr',
-        '--dataset',
-        join(dir, 'audio.jsonl'),
-        '--concurrency',
-        '2',
-        '--target',
-        'cpu',
-        '--requests',
-        '20',
-        '--format',
-        'json',
-      ],
-      { cwd: dir },
+    const run = await benchAsr(
+      dir,
+      '--concurrency',
+      '2',
+      '--target',
+      'cpu',
+      '--requests',
+      '20',
+      '--format',
+      'json',
     );
     expect(run.code).toBe(0);
     const results = BenchResults.parse(JSON.parse(run.stdout));
@@ -107,20 +107,7 @@ describe('asr benchmarks', () => {
   it('name the rows whose audio file is missing', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'audio.jsonl'), '{"audio": "nowhere.wav"}\n');
-    const run = await runCli(
-      [
-        'bench',
-        '--endpoint',
-        endpoint,
-        '--kind',
-        'asr',
-        '--dataset',
-        join(dir, 'audio.jsonl'),
-        '--requests',
-        '1',
-      ],
-      { cwd: dir },
-    );
+    const run = await benchAsr(dir, '--requests', '1');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('row 1: cannot read audio file nowhere.wav (ENOENT)');
   });

@@ -55,6 +55,9 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
+const benchEmbeddings = (...flags: string[]) =>
+  runCli(['bench', '--endpoint', endpoint, '--kind', 'embeddings', ...flags]);
+
 describe('embeddings benchmarks against an OpenAI-compatible server (real HTTP)', () => {
   it('reports requests/s, inputs/s (batches counted input by input) and latency in the results file', async () => {
     const dir = tempDir();
@@ -66,12 +69,7 @@ describe('embeddings benchmarks against an OpenAI-compatible server (real HTTP)'
     writeFileSync(dataset, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
     const out = join(dir, 'results.json');
     batches.length = 0;
-    const run = await runCli([
-      'bench',
-      '--endpoint',
-      endpoint,
-      '--kind',
-      'embeddings',
+    const run = await benchEmbeddings(
       '--dataset',
       dataset,
       '--concurrency',
@@ -80,7 +78,7 @@ describe('embeddings benchmarks against an OpenAI-compatible server (real HTTP)'
       '60',
       '--out',
       out,
-    ]);
+    );
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/inputs\/s \d/);
@@ -105,19 +103,7 @@ describe('embeddings benchmarks against an OpenAI-compatible server (real HTTP)'
   });
 
   it('counts a server that answers something other than embeddings JSON as failures, not as speed', async () => {
-    const run = await runCli([
-      'bench',
-      '--endpoint',
-      endpoint,
-      '--kind',
-      'embeddings',
-      '--path',
-      '/v1/nothing',
-      '--requests',
-      '5',
-      '--format',
-      'json',
-    ]);
+    const run = await benchEmbeddings('--path', '/v1/nothing', '--requests', '5', '--format', 'json');
     expect(run.code).toBe(0);
     const results = BenchResults.parse(JSON.parse(run.stdout));
     expect(results.summary.completed).toBe(0);
