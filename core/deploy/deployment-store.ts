@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DeploymentRecord } from '../../schemas/deployment-record.js';
 import { GantryError } from '../errors.js';
+import { readJsonRecord } from '../read-json-record.js';
 
 /** Where this host keeps its deployment records and server logs. */
 export function stateDirectory(env: NodeJS.ProcessEnv): string {
@@ -72,27 +73,11 @@ export class DeploymentStore {
     );
   }
 
-  private async parse(file: string): Promise<DeploymentRecord> {
-    let data: unknown;
-    try {
-      data = JSON.parse(await readFile(file, 'utf8'));
-    } catch (error) {
-      throw new GantryError(
-        'deployment_record_malformed',
-        `${file}: not valid JSON (${(error as Error).message}); remove it or redeploy`,
-        1,
-      );
-    }
-    const result = DeploymentRecord.safeParse(data);
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      const where = issue.path.join('.') || 'the record';
-      throw new GantryError(
-        'deployment_record_malformed',
-        `${file}: ${where}: ${issue.message}; remove it or redeploy`,
-        1,
-      );
-    }
-    return result.data;
+  private parse(file: string): Promise<DeploymentRecord> {
+    return readJsonRecord(file, DeploymentRecord, {
+      what: 'deployment record',
+      code: 'deployment_record_malformed',
+      hint: 'remove it or redeploy',
+    });
   }
 }

@@ -1,32 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { GateVerdict } from '../../schemas/gate-verdict.js';
 import type { Results } from '../../schemas/results.js';
-import { GantryError } from '../errors.js';
 import { readResults } from '../gate/read-results.js';
 import { readRunHistory, runFolderVersion } from '../pipeline/run-store.js';
+import { readJsonRecord } from '../read-json-record.js';
 import type { ReportInput } from './report-input.js';
-
-async function readVerdict(path: string, shown: string): Promise<GateVerdict> {
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new GantryError(
-      'verdict_unreadable',
-      `${shown}: cannot read the verdict (${(error as Error).message})`,
-    );
-  }
-  const parsed = GateVerdict.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new GantryError(
-      'verdict_malformed',
-      `${shown}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
-    );
-  }
-  return parsed.data;
-}
 
 /** A version named by the results (evaluations record it) or by the pipeline's run folder. */
 function versionOf(results: readonly Results[], files: readonly string[], fallback: string): string {
@@ -64,7 +42,12 @@ export interface ReportFiles {
  */
 export async function loadReportInput(files: ReportFiles): Promise<ReportInput> {
   const at = (path: string) => resolve(files.cwd, path);
-  const verdict = await readVerdict(at(files.verdict), files.verdict);
+  const verdict = await readJsonRecord(
+    at(files.verdict),
+    GateVerdict,
+    { what: 'gate verdict', code: 'verdict_malformed', exitCode: 2 },
+    files.verdict,
+  );
   const read = (paths: readonly string[]) => Promise.all(paths.map((f) => readResults(at(f), f)));
   const candidate = await read(files.candidate);
   const baseline = await read(files.baseline);
