@@ -62,6 +62,11 @@ export function asText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** What Gantry counts in every evaluation, whichever evaluator scored it: failed requests are never dropped. */
+export function countedMetrics(examples: number, failed: number) {
+  return { examples, failed, failed_rate: examples === 0 ? null : failed / examples };
+}
+
 export function mean(values: readonly number[]): number | null {
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }

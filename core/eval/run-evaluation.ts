@@ -1,8 +1,7 @@
 import type { EvalExample, EvalResults } from '../../schemas/eval-results.js';
 import { GantryError } from '../errors.js';
 import { GANTRY_VERSION } from '../version.js';
-import type { BatchEvaluator, Evaluator } from './evaluator.js';
-import type { COUNTED_METRICS } from './evaluators/command.js';
+import { type BatchEvaluator, countedMetrics, type Evaluator } from './evaluator.js';
 import { callerFor, MODEL_CALLERS } from './model-callers.js';
 import type { Dataset } from './read-dataset.js';
 import { TEXT_NORMALISERS, type TextNormaliser } from './text-normalisers.js';
@@ -128,13 +127,8 @@ export async function runEvaluation(request: EvaluationRequest): Promise<EvalRes
     examples.forEach((e, i) => {
       e.scores = scored.scores[i]!;
     });
-    // Failures are Gantry's to count, whatever the command made of them.
-    const counted: Record<(typeof COUNTED_METRICS)[number], number | null> = {
-      examples: examples.length,
-      failed,
-      failed_rate: examples.length === 0 ? null : failed / examples.length,
-    };
-    metrics = { ...scored.metrics, ...counted };
+    // Failures are Gantry's to count, whatever the command made of them: its own values of these are replaced.
+    metrics = { ...scored.metrics, ...countedMetrics(examples.length, failed) };
   } else metrics = (evaluator as Evaluator).aggregate(examples.map((e) => e.scores));
   // A command normalises (or not) on its own: no normaliser of Gantry's touched its scores.
   const recorded = batch ? TEXT_NORMALISERS.none : normaliser;

@@ -6,8 +6,6 @@ import { type AnsweredRow, type BatchEvaluator, referenceField } from '../evalua
 
 /** Version of the JSONL protocol between gantry eval and a scoring command (docs/evaluators.md). */
 export const COMMAND_PROTOCOL_VERSION = 1;
-/** Metrics gantry eval adds to every evaluation; a command's own values under these names are replaced. */
-export const COUNTED_METRICS = ['examples', 'failed', 'failed_rate'] as const;
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 /** Variables that look like credentials: the scoring command, code from the model's repository, never sees them. */
 const CREDENTIAL = /TOKEN|SECRET|PASSW|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|^GITHUB_|^ACTIONS_|^RUNNER_/i;

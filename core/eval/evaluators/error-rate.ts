@@ -1,6 +1,6 @@
 import { EVALUATOR_METRICS } from '../../../schemas/metrics.js';
 import { alignEdits, errorRate, sumEdits } from '../edit-distance.js';
-import { asText, type Evaluator, referenceField } from '../evaluator.js';
+import { asText, countedMetrics, type Evaluator, referenceField } from '../evaluator.js';
 
 const REFERENCE_FIELDS = ['reference', 'text', 'transcript', 'expected'] as const;
 
@@ -37,9 +37,7 @@ function errorRateEvaluator(name: 'wer' | 'cer', tokens: (text: string) => strin
         deletions: edits.deletions,
         insertions: edits.insertions,
         [name === 'wer' ? 'reference_words' : 'reference_characters']: edits.reference,
-        examples: scores.length,
-        failed,
-        failed_rate: scores.length === 0 ? null : failed / scores.length,
+        ...countedMetrics(scores.length, failed),
       };
     },
   };

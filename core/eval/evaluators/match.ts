@@ -1,5 +1,5 @@
 import { EVALUATOR_METRICS } from '../../../schemas/metrics.js';
-import { asText, type Evaluator, mean, referenceField } from '../evaluator.js';
+import { asText, countedMetrics, type Evaluator, mean, referenceField } from '../evaluator.js';
 
 /** Fields a classifier's answer is read from when it answers with an object. */
 const PREDICTION_FIELDS = ['label', 'prediction', 'class', 'output'] as const;
@@ -23,9 +23,7 @@ function rateOf(name: string) {
     return {
       [name]: mean(scores.map((s) => s.correct!)),
       correct: scores.reduce((n, s) => n + s.correct!, 0),
-      examples: scores.length,
-      failed,
-      failed_rate: scores.length === 0 ? null : failed / scores.length,
+      ...countedMetrics(scores.length, failed),
     };
   };
 }

@@ -1,5 +1,5 @@
 import { EVALUATOR_METRICS } from '../../../schemas/metrics.js';
-import { asText, type Evaluator, mean, referenceField } from '../evaluator.js';
+import { asText, countedMetrics, type Evaluator, mean, referenceField } from '../evaluator.js';
 import { predictedLabel } from './match.js';
 
 function overlap(a: string[], b: string[]): number {
@@ -46,9 +46,7 @@ export const f1: Evaluator = {
       f1: mean(scores.map((s) => s.f1!)),
       precision: mean(scores.map((s) => s.precision!)),
       recall: mean(scores.map((s) => s.recall!)),
-      examples: scores.length,
-      failed,
-      failed_rate: scores.length === 0 ? null : failed / scores.length,
+      ...countedMetrics(scores.length, failed),
     };
   },
 };
