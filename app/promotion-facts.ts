@@ -23,7 +23,15 @@ interface Repo {
 /** Where GitHub looks for CODEOWNERS, in the order it looks. */
 const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 
-const statusOf = (error: unknown) => (error as { status?: number }).status;
+/** What a GitHub request answers, or undefined where GitHub answers 404. */
+async function unlessNotFound<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
+  }
+}
 
 /** A file's text at a commit, or undefined when it does not exist there. */
 export async function textAt(
@@ -32,15 +40,11 @@ export async function textAt(
   path: string,
   ref: string,
 ): Promise<string | undefined> {
-  try {
-    const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
-    return 'content' in data && typeof data.content === 'string'
-      ? Buffer.from(data.content, 'base64').toString('utf8')
-      : undefined;
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  const file = await unlessNotFound(octokit.rest.repos.getContent({ ...repo, path, ref }));
+  const data = file?.data;
+  return data && 'content' in data && typeof data.content === 'string'
+    ? Buffer.from(data.content, 'base64').toString('utf8')
+    : undefined;
 }
 
 /** The environments whose desired-state file a pull request changes. */
@@ -93,29 +97,19 @@ export async function forkPointOf(
   base: string,
   head: string,
 ): Promise<string> {
-  try {
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-      ...repo,
-      basehead: `${base}...${head}`,
-      per_page: 1,
-    });
-    return data.merge_base_commit.sha;
-  } catch (error) {
-    if (statusOf(error) === 404) return base;
-    throw error;
-  }
+  const comparison = await unlessNotFound(
+    octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: 1 }),
+  );
+  return comparison?.data.merge_base_commit.sha ?? base;
 }
 
 /** Whether a user is an active member of a team (`org/team`); anything but a clear yes is a no. */
 async function isTeamMember(octokit: AppOctokit, team: string, username: string): Promise<boolean> {
   const [org, team_slug] = team.replace(/^@/, '').split('/') as [string, string];
-  try {
-    const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug, username });
-    return data.state === 'active';
-  } catch (error) {
-    if (statusOf(error) === 404) return false;
-    throw error;
-  }
+  const membership = await unlessNotFound(
+    octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug, username }),
+  );
+  return membership?.data.state === 'active';
 }
 
 /**
