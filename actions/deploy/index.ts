@@ -1,5 +1,5 @@
 // Deploys a model to an environment and waits for health (or tears it down), on the code of `gantry deploy`.
-import { existsSync } from 'node:fs';
+import { containerEngines } from '../../cli/container-engines.js';
 import { deployStep } from '../../core/actions/deploy-step.js';
 import type { DeployTarget } from '../../core/deploy/deploy-model.js';
 import { inputs, runStep } from '../shared/run-step.js';
@@ -19,7 +19,7 @@ await runStep((io) =>
       apply: inputs.flag('apply'),
       stop: inputs.flag('stop'),
       resultsDir: inputs.text('results-dir'),
-      engines: { docker: existsSync('/var/run/docker.sock') },
+      engines: containerEngines(),
     },
     io,
   ),
