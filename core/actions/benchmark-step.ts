@@ -4,7 +4,7 @@ import { formatSummary } from '../bench/format-summary.js';
 import { readDataset } from '../bench/read-dataset.js';
 import { runBenchmark } from '../bench/run-benchmark.js';
 import { loadModel } from './load-model.js';
-import { RESULTS_DIR, writeRecord } from './records.js';
+import { resultsDirOf, writeRecord } from './records.js';
 import { selectNamed } from './select-named.js';
 import { codeBlock, type StepIo, type StepResult } from './step.js';
 
@@ -27,7 +27,7 @@ export interface BenchmarkStepRequest {
  */
 export async function benchmarkStep(request: BenchmarkStepRequest, io: StepIo): Promise<StepResult> {
   const { manifest, folder } = await loadModel(request.model, io.cwd);
-  const dir = resolve(io.cwd, request.resultsDir ?? RESULTS_DIR);
+  const dir = resultsDirOf(request.resultsDir, io.cwd);
   const signal = AbortSignal.timeout((request.timeoutMinutes ?? 60) * 60_000);
   const files: string[] = [];
   const runs: BenchResults[] = [];

@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
 import { buildImage } from '../build/build-image.js';
 import { findTarget } from '../build/select-template.js';
 import { DEFAULT_REGISTRY } from '../image-reference.js';
 import { packageFile } from '../package-files.js';
 import { loadModel } from './load-model.js';
-import { RESULTS_DIR, writeRecord } from './records.js';
+import { resultsDirOf, writeRecord } from './records.js';
 import type { StepIo, StepResult } from './step.js';
 
 export interface BuildStepRequest {
@@ -37,7 +36,7 @@ export async function buildStep(request: BuildStepRequest, io: StepIo): Promise<
     }),
   );
   const file = await writeRecord(
-    resolve(io.cwd, request.resultsDir ?? RESULTS_DIR),
+    resultsDirOf(request.resultsDir, io.cwd),
     `build-${target.name}.json`,
     record,
   );

@@ -1,11 +1,11 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type DeployTarget, deployModel, resolveDeployTarget } from '../deploy/deploy-model.js';
 import { DeploymentStore, stateDirectory } from '../deploy/deployment-store.js';
 import { deployKubernetes } from '../deploy/kubernetes-deploy.js';
 import { restServerCommand } from '../deploy/rest-server-command.js';
 import { stopDeployment } from '../deploy/stop-deployment.js';
 import { loadModel } from './load-model.js';
-import { RESULTS_DIR, writeRecord } from './records.js';
+import { resultsDirOf, writeRecord } from './records.js';
 import type { StepIo, StepResult } from './step.js';
 
 export interface DeployStepRequest {
@@ -59,7 +59,7 @@ export async function deployStep(request: DeployStepRequest, io: StepIo): Promis
         image: request.image,
         buildRecord: request.buildRecord && resolve(io.cwd, request.buildRecord),
         hardware: request.hardware,
-        outDir: resolve(io.cwd, request.resultsDir ?? RESULTS_DIR, 'kubernetes'),
+        outDir: join(resultsDirOf(request.resultsDir, io.cwd), 'kubernetes'),
         namespace: request.namespace ?? manifest.environments[request.environment]?.namespace,
         apply: request.apply,
         env: io.env,
@@ -87,7 +87,7 @@ export async function deployStep(request: DeployStepRequest, io: StepIo): Promis
     }),
   );
   const file = await writeRecord(
-    resolve(io.cwd, request.resultsDir ?? RESULTS_DIR),
+    resultsDirOf(request.resultsDir, io.cwd),
     `deployment-${request.environment}.json`,
     record,
   );

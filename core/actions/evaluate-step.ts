@@ -1,9 +1,9 @@
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { chooseEvaluation } from '../eval/evaluation-plan.js';
 import { readDataset } from '../eval/read-dataset.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
 import { loadModel } from './load-model.js';
-import { RESULTS_DIR, writeRecord } from './records.js';
+import { resultsDirOf, writeRecord } from './records.js';
 import { selectNamed } from './select-named.js';
 import type { StepIo, StepResult } from './step.js';
 
@@ -23,7 +23,7 @@ function metricCell(value: number | null): string {
 /** Runs the model's evaluation suites against a live endpoint; one results file per suite: `eval-SUITE.json`. */
 export async function evaluateStep(request: EvaluateStepRequest, io: StepIo): Promise<StepResult> {
   const { manifest, manifestPath } = await loadModel(request.model, io.cwd);
-  const dir = resolve(io.cwd, request.resultsDir ?? RESULTS_DIR);
+  const dir = resultsDirOf(request.resultsDir, io.cwd);
   const files: string[] = [];
   const lines: string[] = [];
   for (const [name] of selectNamed(manifest.evaluation, request.suites, 'suite')) {

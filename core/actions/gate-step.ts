@@ -1,10 +1,10 @@
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { describeLimit } from '../gate/evaluate-rule.js';
 import { formatChange, formatValue } from '../gate/format-change.js';
 import { runGate } from '../gate/run-gate.js';
 import { ruleLabel, VERDICT_HEADLINE, VERDICT_ICON, verdictCounts } from '../report/report-input.js';
 import { loadModel } from './load-model.js';
-import { collectResults, RESULTS_DIR, writeRecord } from './records.js';
+import { collectSides, resultsDirOf, writeRecord } from './records.js';
 import type { StepIo, StepResult } from './step.js';
 
 export interface GateStepRequest {
@@ -26,9 +26,8 @@ export interface GateStepRequest {
 export async function gateStep(request: GateStepRequest, io: StepIo): Promise<StepResult> {
   const loaded = await loadModel(request.model, io.cwd);
   const { manifest } = loaded;
-  const dir = resolve(io.cwd, request.resultsDir ?? RESULTS_DIR);
-  const candidate = await collectResults(request.candidate.length ? request.candidate : [dir], io.cwd);
-  const baseline = await collectResults(request.baseline, io.cwd, { optional: true });
+  const dir = resultsDirOf(request.resultsDir, io.cwd);
+  const { candidate, baseline } = await collectSides(request, dir, io.cwd);
   const title = `${manifest.name} ${manifest.version}`;
   if (baseline.results.length === 0) {
     const why = `no baseline results for ${manifest.name} (${manifest.gates.baseline}): nothing to gate against yet; this version's results become the baseline`;

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { formatDiagnostic } from '../manifest/format-diagnostic.js';
 import { githubOutputs } from '../plan/github-outputs.js';
 import { planRepository } from '../plan/plan-repository.js';
 import { renderPlan } from '../plan/render-plan.js';
-import { RESULTS_DIR, writeRecord } from './records.js';
+import { resultsDirOf, writeRecord } from './records.js';
 import { codeBlock, type StepIo, type StepResult } from './step.js';
 
 export interface PlanStepRequest {
@@ -61,7 +60,7 @@ export async function planStep(request: PlanStepRequest, io: StepIo): Promise<St
     folder: m.folder,
     manifest: m.manifest,
   }));
-  const file = await writeRecord(resolve(io.cwd, request.resultsDir ?? RESULTS_DIR), 'plan.json', plan);
+  const file = await writeRecord(resultsDirOf(request.resultsDir, io.cwd), 'plan.json', plan);
   return {
     outputs: {
       ...githubOutputs(plan),

@@ -12,6 +12,11 @@ import { readResults } from '../gate/read-results.js';
  */
 export const RESULTS_DIR = 'gantry-results';
 
+/** The results folder a step was given (default: RESULTS_DIR), as an absolute path. */
+export function resultsDirOf(resultsDir: string | undefined, cwd: string): string {
+  return resolve(cwd, resultsDir ?? RESULTS_DIR);
+}
+
 /** Writes one record as pretty JSON into the results folder; returns its path. */
 export async function writeRecord(dir: string, name: string, record: unknown): Promise<string> {
   await mkdir(dir, { recursive: true });
@@ -70,4 +75,19 @@ export async function collectResults(
     }
   }
   return { files, results };
+}
+
+/**
+ * The candidate's results (default: every results file in the results folder) and the baseline's
+ * (none when its folder is missing: nothing to judge against yet), as the gate and report steps read them.
+ */
+export async function collectSides(
+  sides: { candidate: readonly string[]; baseline: readonly string[] },
+  dir: string,
+  cwd: string,
+) {
+  return {
+    candidate: await collectResults(sides.candidate.length ? sides.candidate : [dir], cwd),
+    baseline: await collectResults(sides.baseline, cwd, { optional: true }),
+  };
 }

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gateReportOf } from '../app/gate-check.js';
 import { htmlReport } from '../report/html-report.js';
 import { jobSummary } from '../report/job-summary.js';
@@ -7,7 +7,7 @@ import { loadReportInput } from '../report/load-report-input.js';
 import { commentMarker, prComment } from '../report/pr-comment.js';
 import { loadModel } from './load-model.js';
 import { pullRequestOf, upsertComment } from './pull-request-comment.js';
-import { collectResults, RESULTS_DIR, writeRecord } from './records.js';
+import { collectSides, resultsDirOf, writeRecord } from './records.js';
 import type { StepIo, StepResult } from './step.js';
 
 export interface ReportStepRequest {
@@ -35,9 +35,8 @@ function statusOf(error: unknown): number | undefined {
  * records, and, given a token on a pull request, the one PR comment created or updated in place.
  */
 export async function reportStep(request: ReportStepRequest, io: StepIo): Promise<StepResult> {
-  const dir = resolve(io.cwd, request.resultsDir ?? RESULTS_DIR);
-  const candidate = await collectResults(request.candidate.length ? request.candidate : [dir], io.cwd);
-  const baseline = await collectResults(request.baseline, io.cwd, { optional: true });
+  const dir = resultsDirOf(request.resultsDir, io.cwd);
+  const { candidate, baseline } = await collectSides(request, dir, io.cwd);
   const manifest = request.model ? (await loadModel(request.model, io.cwd)).manifest : undefined;
   const input = await loadReportInput({
     verdict: request.verdict ?? join(dir, 'verdict.json'),
