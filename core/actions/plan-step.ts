@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { formatDiagnostic } from '../manifest/format-diagnostic.js';
 import { githubOutputs } from '../plan/github-outputs.js';
 import { planRepository } from '../plan/plan-repository.js';
 import { renderPlan } from '../plan/render-plan.js';
 import { resultsDirOf, writeRecord } from './records.js';
+import { runnerEvent } from './runner-event.js';
 import { codeBlock, type StepIo, type StepResult } from './step.js';
 
 export interface PlanStepRequest {
@@ -16,13 +16,9 @@ export interface PlanStepRequest {
 
 /** The commit a run compares with when none is given: a pull request's base, or what a push replaced. */
 async function baseFromEvent(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (!env.GITHUB_EVENT_PATH) return undefined;
-  const payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as {
-    pull_request?: { base?: { sha?: string } };
-    before?: string;
-  };
-  if (env.GITHUB_EVENT_NAME === 'push') return payload.before;
-  if (env.GITHUB_EVENT_NAME?.startsWith('pull_request')) return payload.pull_request?.base?.sha;
+  const event = await runnerEvent(env);
+  if (event?.name === 'push') return event.payload.before;
+  if (event?.name.startsWith('pull_request')) return event.payload.pull_request?.base?.sha;
   return undefined;
 }
 

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { Octokit } from '@octokit/rest';
+import { runnerEvent } from './runner-event.js';
 
 export interface CommentTarget {
   owner: string;
@@ -9,14 +9,10 @@ export interface CommentTarget {
 
 /** The pull request an Actions run is about, from the runner's event payload; none for other events. */
 export async function pullRequestOf(env: NodeJS.ProcessEnv): Promise<CommentTarget | undefined> {
-  const event = env.GITHUB_EVENT_NAME ?? '';
-  if (!['pull_request', 'pull_request_target'].includes(event) || !env.GITHUB_EVENT_PATH) return undefined;
-  const payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as {
-    pull_request?: { number?: number };
-    repository?: { full_name?: string };
-  };
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? '').split('/');
-  const number = payload.pull_request?.number;
+  const event = await runnerEvent(env);
+  if (!event || !['pull_request', 'pull_request_target'].includes(event.name)) return undefined;
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? event.payload.repository?.full_name ?? '').split('/');
+  const number = event.payload.pull_request?.number;
   return owner && repo && number ? { owner, repo, number } : undefined;
 }
 
