@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentMarker } from '../../core/report/pr-comment.js';
 import { AppHarness } from './app-harness.js';
-import { artifactZip, gateReport, workflowRunCompleted } from './results-fixtures.js';
+import {
+  artifactZip,
+  gateReport,
+  modelPullRequest,
+  uploadResults,
+  workflowRunCompleted,
+} from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
 const harness = new AppHarness();
@@ -54,17 +60,12 @@ describe('results of a workflow run', () => {
   it('updates the comment in place and adds a check run for a new attempt of the run', async () => {
     const head = simulator.commit(REPO, { 'models/chat/model.yml': 'name: acme/chat\nversion: 1.3.0\n' });
     simulator.pullRequest(REPO, 8, head, ['models/chat/model.yml']);
-    simulator.artifact(
-      REPO,
-      102,
-      'gantry-results',
-      artifactZip({ 'gate-report.json': gateReport('inconclusive') }),
-    );
+    uploadResults(simulator, REPO, 102, 'inconclusive');
     await deliverThrice('workflow_run', workflowRunCompleted(102, head, [8]));
     const before = commentsOn(8)[0]!.body;
     expect(gateRuns(head)[0]).toMatchObject({ conclusion: 'action_required' });
 
-    simulator.artifact(REPO, 102, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('pass') }));
+    uploadResults(simulator, REPO, 102, 'pass');
     await deliverThrice('workflow_run', workflowRunCompleted(102, head, [8], 2));
 
     expect(gateRuns(head).map((r) => [r.external_id, r.conclusion])).toEqual([
@@ -79,8 +80,7 @@ describe('results of a workflow run', () => {
   });
 
   it('finds the pull request of a dispatched run by its head commit', async () => {
-    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
-    simulator.pullRequest(REPO, 9, head, ['model.yml']);
+    const head = modelPullRequest(simulator, REPO, 9);
     simulator.artifact(
       REPO,
       103,
@@ -94,8 +94,7 @@ describe('results of a workflow run', () => {
   });
 
   it('fails the check and says what is wrong when the artifact is malformed, and comments nothing', async () => {
-    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
-    simulator.pullRequest(REPO, 10, head, ['model.yml']);
+    const head = modelPullRequest(simulator, REPO, 10);
     const broken = { ...gateReport('pass'), verdict: { ...gateReport('pass').verdict, verdict: 'maybe' } };
     simulator.artifact(
       REPO,
@@ -117,15 +116,14 @@ describe('results of a workflow run', () => {
   });
 
   it('finds its comment among more than a page of other comments', async () => {
-    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
-    simulator.pullRequest(REPO, 17, head, ['model.yml']);
+    const head = modelPullRequest(simulator, REPO, 17);
     for (let i = 0; i < 120; i++)
       simulator
         .repository(REPO)
         .comments.push({ id: 70_000 + i, issue: 17, body: `comment ${i}`, user: 'octocat' });
-    simulator.artifact(REPO, 108, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('fail') }));
+    uploadResults(simulator, REPO, 108, 'fail');
     await deliverThrice('workflow_run', workflowRunCompleted(108, head, [17]));
-    simulator.artifact(REPO, 109, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('pass') }));
+    uploadResults(simulator, REPO, 109, 'pass');
     await deliverThrice('workflow_run', workflowRunCompleted(109, head, [17]));
     const mine = commentsOn(17).filter((c) => c.user === simulator.botLogin);
     expect(mine).toHaveLength(1);
@@ -134,9 +132,8 @@ describe('results of a workflow run', () => {
   });
 
   it('converges when a delivery that failed half-way is delivered again', async () => {
-    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
-    simulator.pullRequest(REPO, 16, head, ['model.yml']);
-    simulator.artifact(REPO, 107, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('fail') }));
+    const head = modelPullRequest(simulator, REPO, 16);
+    uploadResults(simulator, REPO, 107, 'fail');
     simulator.fail('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 502);
     const payload = workflowRunCompleted(107, head, [16]);
     expect(await harness.deliver('workflow_run', payload, 'delivery-107')).toBeGreaterThanOrEqual(500);
@@ -151,9 +148,8 @@ describe('results of a workflow run', () => {
   });
 
   it("never takes a fork's run as results", async () => {
-    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' });
-    simulator.pullRequest(REPO, 15, head, ['model.yml'], { headRepo: 'mallory/Hello-World' });
-    simulator.artifact(REPO, 106, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('pass') }));
+    const head = modelPullRequest(simulator, REPO, 15, { headRepo: 'mallory/Hello-World' });
+    uploadResults(simulator, REPO, 106, 'pass');
     const payload = workflowRunCompleted(106, head, []);
     const run = payload.workflow_run as { head_repository: Record<string, unknown> };
     run.head_repository = { ...run.head_repository, id: 666, full_name: 'mallory/Hello-World' };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppHarness, example, INSTALLATION } from './app-harness.js';
-import { artifactZip, gateReport, workflowRunCompleted } from './results-fixtures.js';
+import { modelPullRequest, uploadResults, workflowRunCompleted } from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
 const harness = new AppHarness();
@@ -44,14 +44,8 @@ function checkRunEvent(
 
 describe('re-running the benchmark from the gantry/gate check', () => {
   it('dispatches the workflow once and leaves a queued check that the results complete', async () => {
-    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' }, { branch: 'faster' });
-    simulator.pullRequest(REPO, 3, head, ['model.yml'], { ref: 'faster' });
-    simulator.artifact(
-      REPO,
-      201,
-      'gantry-results',
-      artifactZip({ 'gate-report.json': gateReport('inconclusive') }),
-    );
+    const head = modelPullRequest(simulator, REPO, 3, { branch: 'faster' });
+    uploadResults(simulator, REPO, 201, 'inconclusive');
     await deliverThrice('workflow_run', workflowRunCompleted(201, head, [3]));
 
     await deliverThrice('check_run', checkRunEvent('requested_action', head, 'faster'));
@@ -59,7 +53,7 @@ describe('re-running the benchmark from the gantry/gate check', () => {
     expect(state().dispatches).toEqual([{ workflow: 'gantry-ci.yml', ref: 'faster', inputs: {} }]);
     expect(gateRuns(head).map((r) => r.status)).toEqual(['completed', 'queued']);
 
-    simulator.artifact(REPO, 202, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('pass') }));
+    uploadResults(simulator, REPO, 202, 'pass');
     await deliverThrice('workflow_run', workflowRunCompleted(202, head, []));
     expect(gateRuns(head).map((r) => [r.status, r.conclusion, r.external_id])).toEqual([
       ['completed', 'action_required', 'workflow-run:201:1'],
@@ -72,9 +66,8 @@ describe('re-running the benchmark from the gantry/gate check', () => {
   });
 
   it('ends the waiting check when the benchmark run fails without results, so it can be re-run again', async () => {
-    const head = simulator.commit(REPO, { 'model.yml': 'name: acme/chat\n' }, { branch: 'broken' });
-    simulator.pullRequest(REPO, 5, head, ['model.yml'], { ref: 'broken' });
-    simulator.artifact(REPO, 211, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('pass') }));
+    const head = modelPullRequest(simulator, REPO, 5, { branch: 'broken' });
+    uploadResults(simulator, REPO, 211, 'pass');
     await deliverThrice('workflow_run', workflowRunCompleted(211, head, [5]));
     await deliverThrice('check_run', checkRunEvent('requested_action', head, 'broken'));
     expect(gateRuns(head).map((r) => r.status)).toEqual(['completed', 'queued']);

@@ -93,3 +93,29 @@ export function standardRepository(simulator: GitHubSimulator, fullName: string,
   simulator.repository(fullName).workflows.add('gantry-ci.yml');
   simulator.repository(fullName).collaborators.set('alice', 'write');
 }
+
+/** Workflow run `run`'s gantry-results artifact: one gate report, at its root, of the given kind. */
+export function uploadResults(
+  simulator: GitHubSimulator,
+  fullName: string,
+  run: number,
+  kind: 'pass' | 'fail' | 'inconclusive',
+): void {
+  simulator.artifact(fullName, run, 'gantry-results', artifactZip({ 'gate-report.json': gateReport(kind) }));
+}
+
+/** A pull request whose head commit (returned) writes acme/chat's model.yml, on `branch` where given. */
+export function modelPullRequest(
+  simulator: GitHubSimulator,
+  fullName: string,
+  number: number,
+  options: { branch?: string; headRepo?: string } = {},
+): string {
+  const { branch, headRepo } = options;
+  const head = simulator.commit(fullName, { 'model.yml': 'name: acme/chat\n' }, branch ? { branch } : {});
+  simulator.pullRequest(fullName, number, head, ['model.yml'], {
+    ...(branch ? { ref: branch } : {}),
+    ...(headRepo ? { headRepo } : {}),
+  });
+  return head;
+}
