@@ -3,8 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type BuildOutcome, sortByHost, summaryLine, summaryRows } from '../../core/build/build-all.js';
 import { type BuildRequest, buildImage, planBuild } from '../../core/build/build-image.js';
-import { requireDockerEngine, runDocker } from '../../core/build/docker.js';
-import { archFromMachine, buildableOn, emulatedArches } from '../../core/build/host-support.js';
+import { engineArch, requireDockerEngine } from '../../core/build/docker.js';
+import { buildableOn, emulatedArches } from '../../core/build/host-support.js';
 import { findTarget } from '../../core/build/select-template.js';
 import { GantryError } from '../../core/errors.js';
 import { DEFAULT_REGISTRY } from '../../core/image-reference.js';
@@ -58,14 +58,6 @@ Examples:
   gantry build --all --base origin/main --push --registry ghcr.io/acme
 `;
 
-/** The architecture the engine builds for natively; Node's own when no engine answers. */
-async function hostArch() {
-  const info = await runDocker(['info', '--format', '{{.Architecture}}'], { timeoutMs: 15_000 });
-  return (
-    archFromMachine(info.stdout.trim()) ?? archFromMachine(process.arch === 'x64' ? 'amd64' : process.arch)
-  );
-}
-
 async function readManifest(path: string, io: CliIo): Promise<{ manifest: ModelManifest; modelDir: string }> {
   const loaded = await loadValidManifest(resolve(path), displayPath(io.cwd, path));
   return { manifest: loaded.manifest, modelDir: dirname(resolve(path)) };
@@ -102,7 +94,7 @@ async function buildOne(modelDir: string, options: BuildOptions, io: CliIo): Pro
     return ExitCode.ok;
   }
   await requireDockerEngine();
-  const arch = await hostArch();
+  const arch = await engineArch();
   const tasks = new TaskList(io);
   if (arch) {
     const can = buildableOn(target, { arch, emulated: emulatedArches() });
@@ -158,7 +150,7 @@ async function buildAll(options: BuildOptions, io: CliIo): Promise<ExitCode> {
     return ExitCode.ok;
   }
   await requireDockerEngine();
-  const arch = (await hostArch()) ?? 'amd64';
+  const arch = (await engineArch()) ?? 'amd64';
   const { build, skipped } = sortByHost(plan.matrix, { arch, emulated: emulatedArches() });
   const tasks = new TaskList(io);
   const title = (e: { model: string; version: string; target: string }) =>

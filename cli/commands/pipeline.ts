@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { buildImage } from '../../core/build/build-image.js';
+import { engineArch } from '../../core/build/docker.js';
 import { DeploymentStore, stateDirectory } from '../../core/deploy/deployment-store.js';
 import { restServerCommand } from '../../core/deploy/rest-server-command.js';
 import { GantryError } from '../../core/errors.js';
@@ -73,7 +74,7 @@ export function registerPipeline(program: Command, io: CliIo, exit: (code: ExitC
         serving: {
           requested: options.target,
           engines: containerEngines(),
-          arch: process.arch === 'x64' ? 'amd64' : process.arch,
+          arch: (await engineArch()) ?? 'amd64',
           baseImage: options.baseImage,
         },
         build: (manifest, folder, target, baseImage) =>

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import type { Arch } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
+import { archFromMachine } from './host-support.js';
 
 /** Debian's docker.io client: the one with BuildKit built in (a newer client without buildx cannot). */
 export const DOCKER = process.env.GANTRY_DOCKER ?? '/usr/bin/docker';
@@ -148,4 +150,26 @@ export interface DockerImage {
     ExposedPorts?: Record<string, unknown>;
     Entrypoint?: string[] | null;
   };
+}
+
+/** An image the engine has, or pulls now; undefined when it has none and the pull fails. */
+export async function imageHereOrPulled(
+  reference: string,
+  timeoutMs: number,
+): Promise<DockerImage | undefined> {
+  const local = await inspectImage(reference);
+  if (local) return local;
+  const pulled = await runDocker(['pull', '--quiet', reference], { timeoutMs });
+  return pulled.code === 0 ? inspectImage(reference) : undefined;
+}
+
+/** The architecture the engine builds and runs natively; Node's own when no engine answers. */
+export async function engineArch(): Promise<Arch | undefined> {
+  const info = await runDocker(['info', '--format', '{{.Architecture}}'], { timeoutMs: 15_000 }).catch(
+    () => undefined,
+  );
+  return (
+    archFromMachine(info?.stdout.trim() ?? '') ??
+    archFromMachine(process.arch === 'x64' ? 'amd64' : process.arch)
+  );
 }

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { DOCKER, runDocker } from '../build/docker.js';
+import { GantryError } from '../errors.js';
+import { type HealthFailure, waitForHealth } from './wait-for-health.js';
 
 /** Whether a container exists and runs. */
 export async function containerRunning(name: string): Promise<boolean> {
@@ -35,4 +37,30 @@ export function containerExit(name: string): { exited: Promise<number | null>; c
     });
   });
   return { exited, cancel: () => child.kill() };
+}
+
+/**
+ * The loopback address a container's one published port is reachable at. The engine may pick another
+ * host port after a restart, so it is asked each time.
+ */
+export async function publishedAddress(name: string): Promise<string> {
+  const published = await runDocker(['port', name], { timeoutMs: 15_000 });
+  const hostPort = /:(\d+)\s*$/m.exec(published.stdout)?.[1];
+  if (published.code !== 0 || !hostPort)
+    throw new GantryError('container_port', `${name} publishes no port: ${published.tail.join(' ')}`, 1);
+  return `http://127.0.0.1:${hostPort}`;
+}
+
+/** Waits for a container's health path; a container that stops ends the wait at once. */
+export async function waitForContainer(
+  name: string,
+  healthUrl: string,
+  timeoutMs: number,
+): Promise<HealthFailure | undefined> {
+  const exit = containerExit(name);
+  try {
+    return await waitForHealth({ url: healthUrl, timeoutMs, exited: exit.exited });
+  } finally {
+    exit.cancel();
+  }
 }

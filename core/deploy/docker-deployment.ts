@@ -3,10 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DeploymentRecord } from '../../schemas/deployment-record.js';
 import type { ModelManifest, Target } from '../../schemas/model-manifest.js';
-import { inspectImage, requireDockerEngine, runDocker } from '../build/docker.js';
+import { imageHereOrPulled, requireDockerEngine, runDocker } from '../build/docker.js';
 import { GantryError } from '../errors.js';
 import { DEFAULT_REGISTRY, imageReference } from '../image-reference.js';
-import { containerExit, containerLogs, removeContainer } from './containers.js';
+import { containerLogs, publishedAddress, removeContainer, waitForContainer } from './containers.js';
 import type { DeploymentStore } from './deployment-store.js';
 import { fetchWeights } from './fetch-weights.js';
 import { portIsFree } from './free-port.js';
@@ -16,7 +16,7 @@ import { processAlive } from './process-control.js';
 import { readBuildRecord } from './read-build-record.js';
 import { stopServer } from './stop-deployment.js';
 import { drain, startProxyProcess, switchUpstream } from './traffic-proxy-process.js';
-import { waitForHealth } from './wait-for-health.js';
+import { describeHealthFailure, logExcerpt } from './wait-for-health.js';
 
 export interface DockerDeployRequest {
   manifest: ModelManifest;
@@ -44,13 +44,6 @@ function containerName(environment: string, model: string): string {
   return `gantry-${safe}-${randomBytes(3).toString('hex')}`;
 }
 
-async function docker(args: string[], timeoutMs = 60_000): Promise<string> {
-  const result = await runDocker(args, { timeoutMs });
-  if (result.code !== 0)
-    throw new GantryError('docker_failed', `docker ${args[0]} failed: ${result.tail.join('\n')}`, 1);
-  return result.stdout.trim();
-}
-
 async function chooseImage(request: DockerDeployRequest, target: Target): Promise<string> {
   if (request.image) return request.image;
   if (request.buildRecord) {
@@ -67,10 +60,7 @@ async function chooseImage(request: DockerDeployRequest, target: Target): Promis
 
 /** The image, pulled when this engine does not have it; missing everywhere is a clear error. */
 async function ensureImage(reference: string, manifestPath: string, target: Target) {
-  const local = await inspectImage(reference);
-  if (local) return local;
-  const pulled = await runDocker(['pull', '--quiet', reference], { timeoutMs: 30 * 60_000 });
-  const image = pulled.code === 0 ? await inspectImage(reference) : undefined;
+  const image = await imageHereOrPulled(reference, 30 * 60_000);
   if (image) return image;
   throw new GantryError(
     'image_missing',
@@ -125,10 +115,10 @@ function startFailure(tail: string[], gpuUuids: string[]): GantryError {
       1,
     );
   }
-  return new GantryError('container_not_started', `docker run failed:\n  | ${said}`, 1);
+  return new GantryError('container_not_started', `docker run failed:\n${logExcerpt(tail)}`, 1);
 }
 
-function checkTarget(manifest: ModelManifest, target: Target): void {
+function checkTarget(target: Target): void {
   if (target.platform !== 'cpu' && target.platform !== 'cuda')
     throw new GantryError(
       'platform_unsupported',
@@ -146,7 +136,7 @@ function checkTarget(manifest: ModelManifest, target: Target): void {
 export async function deployDocker(request: DockerDeployRequest): Promise<DeploymentRecord> {
   const { manifest, store, environment } = request;
   const target = deployedTarget(manifest, request.hardware);
-  checkTarget(manifest, target);
+  checkTarget(target);
   await requireDockerEngine();
   const previous = await store.read(environment, manifest.name);
   const publicPort = request.port ?? manifest.server.port;
@@ -187,25 +177,16 @@ export async function deployDocker(request: DockerDeployRequest): Promise<Deploy
     throw startFailure(started.tail, gpuUuids);
   }
   const containerId = started.stdout.trim();
-  const mapped = (await docker(['port', name, `${manifest.server.port}/tcp`])).split('\n')[0]!;
-  const upstream = `http://${mapped.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}`;
-  request.progress?.(`container ${name}, waiting for ${upstream}${manifest.server.health}`);
-  const exit = containerExit(name);
-  const failure = await waitForHealth({
-    url: `${upstream}${manifest.server.health}`,
-    timeoutMs: request.startupTimeoutMs ?? manifest.server.startup_timeout_s * 1000,
-    exited: exit.exited,
-  });
-  exit.cancel();
+  const upstream = await publishedAddress(name);
+  const healthUrl = `${upstream}${manifest.server.health}`;
+  const timeoutMs = request.startupTimeoutMs ?? manifest.server.startup_timeout_s * 1000;
+  request.progress?.(`container ${name}, waiting for ${healthUrl}`);
+  const failure = await waitForContainer(name, healthUrl, timeoutMs);
   if (failure) {
-    const tail = await containerLogs(name, 20);
-    const logs = tail.length === 0 ? '  (the log is empty)' : tail.map((l) => `  | ${l}`).join('\n');
+    const logs = logExcerpt(await containerLogs(name, 20));
     await removeContainer(name, 0);
     request.gpus.release(name);
-    const why =
-      failure.reason === 'exited'
-        ? `the container exited (code ${failure.exitCode}) before ${manifest.server.health} answered`
-        : `${manifest.server.health} did not answer within ${Math.round((request.startupTimeoutMs ?? manifest.server.startup_timeout_s * 1000) / 1000)} s (last: ${failure.lastError})`;
+    const why = describeHealthFailure(failure, 'the container', manifest.server.health, timeoutMs);
     let kept = '';
     if (previous?.state === 'running') {
       kept = `; rolled back: ${previous.version} keeps serving at ${previous.url}`;

@@ -11,7 +11,7 @@ import { stopProcess } from './process-control.js';
 import { type RestServer, serverCommand } from './server-command.js';
 import { stopServer } from './stop-deployment.js';
 import { tailFile } from './tail-file.js';
-import { waitForHealth } from './wait-for-health.js';
+import { describeHealthFailure, logExcerpt, waitForHealth } from './wait-for-health.js';
 
 export interface ProcessDeployment {
   manifest: ModelManifest;
@@ -25,11 +25,6 @@ export interface ProcessDeployment {
   gitSha?: string;
   startupTimeoutMs?: number;
   progress?: (detail: string) => void;
-}
-
-async function lastLines(path: string): Promise<string> {
-  const lines = await tailFile(path, 20);
-  return lines.length === 0 ? '(the log is empty)' : lines.map((l) => `  | ${l}`).join('\n');
 }
 
 /** The port to serve on: asked for, else the manifest's, else (beside a running old version) any free one. */
@@ -91,22 +86,16 @@ export async function deployProcess(request: ProcessDeployment): Promise<Deploym
   const url = `http://127.0.0.1:${port}`;
   const healthUrl = `${url}${manifest.server.health}`;
   request.progress?.(`pid ${child.pid}, waiting for ${healthUrl}`);
-  const failure = await waitForHealth({
-    url: healthUrl,
-    timeoutMs: request.startupTimeoutMs ?? manifest.server.startup_timeout_s * 1000,
-    exited,
-  });
+  const timeoutMs = request.startupTimeoutMs ?? manifest.server.startup_timeout_s * 1000;
+  const failure = await waitForHealth({ url: healthUrl, timeoutMs, exited });
   if (failure) {
     await stopProcess(child.pid!);
-    const why =
-      failure.reason === 'exited'
-        ? `the server exited (code ${failure.exitCode}) before ${manifest.server.health} answered`
-        : `${manifest.server.health} did not answer within ${manifest.server.startup_timeout_s} s (last: ${failure.lastError})`;
+    const why = describeHealthFailure(failure, 'the server', manifest.server.health, timeoutMs);
     const kept =
       previous?.state === 'running' ? `; ${previous.version} keeps serving at ${previous.url}` : '';
     throw new GantryError(
       'health_never_reached',
-      `${why}${kept}\nlast lines of ${logPath}:\n${await lastLines(logPath)}`,
+      `${why}${kept}\nlast lines of ${logPath}:\n${logExcerpt(await tailFile(logPath, 20))}`,
       1,
     );
   }

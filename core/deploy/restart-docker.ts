@@ -1,10 +1,10 @@
 import type { DeploymentRecord } from '../../schemas/deployment-record.js';
 import { runDocker } from '../build/docker.js';
 import { GantryError } from '../errors.js';
-import { containerExit, containerLogs } from './containers.js';
+import { containerLogs, publishedAddress, waitForContainer } from './containers.js';
 import type { DeploymentStore } from './deployment-store.js';
 import { switchUpstream } from './traffic-proxy-process.js';
-import { waitForHealth } from './wait-for-health.js';
+import { logExcerpt } from './wait-for-health.js';
 
 /**
  * Restarts the container of a docker deployment as it was started (same image, same settings, whatever
@@ -24,24 +24,16 @@ export async function restartDocker(
       `docker restart failed:\n  | ${restarted.tail.join('\n  | ')}`,
       1,
     );
-  // The engine may publish the container on another host port after a restart; it publishes one.
-  const published = await runDocker(['port', container.name], { timeoutMs: 15_000 });
-  const hostPort = /:(\d+)\s*$/m.exec(published.stdout)?.[1];
-  if (!hostPort)
-    throw new GantryError('restart_failed', `${container.name} publishes no port after the restart`, 1);
-  const upstream = `http://127.0.0.1:${hostPort}`;
-  const exit = containerExit(container.name);
-  const failure = await waitForHealth({
-    url: `${upstream}${new URL(record.health_url).pathname}`,
-    timeoutMs: startupTimeoutMs,
-    exited: exit.exited,
-  });
-  exit.cancel();
+  const upstream = await publishedAddress(container.name);
+  const failure = await waitForContainer(
+    container.name,
+    `${upstream}${new URL(record.health_url).pathname}`,
+    startupTimeoutMs,
+  );
   if (failure) {
-    const tail = await containerLogs(container.name, 20);
     throw new GantryError(
       'health_never_reached',
-      `${record.model} did not become healthy again after the restart\n${tail.map((l) => `  | ${l}`).join('\n')}`,
+      `${record.model} did not become healthy again after the restart\n${logExcerpt(await containerLogs(container.name, 20))}`,
       1,
     );
   }

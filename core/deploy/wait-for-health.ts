@@ -54,3 +54,20 @@ export async function isHealthy(url: string, timeoutMs = 2_000): Promise<boolean
     return false;
   }
 }
+
+/** Why a server was given up on, in words: `what` exited, or its health path stayed silent. */
+export function describeHealthFailure(
+  failure: HealthFailure,
+  what: string,
+  healthPath: string,
+  timeoutMs: number,
+): string {
+  return failure.reason === 'exited'
+    ? `${what} exited (code ${failure.exitCode}) before ${healthPath} answered`
+    : `${healthPath} did not answer within ${Math.round(timeoutMs / 1000)} s (last: ${failure.lastError})`;
+}
+
+/** The last lines of a server's log, indented for an error message. */
+export function logExcerpt(lines: readonly string[]): string {
+  return lines.length === 0 ? '  (the log is empty)' : lines.map((l) => `  | ${l}`).join('\n');
+}

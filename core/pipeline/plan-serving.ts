@@ -1,5 +1,5 @@
 import type { ModelManifest, Target } from '../../schemas/model-manifest.js';
-import { inspectImage, runDocker } from '../build/docker.js';
+import { imageHereOrPulled } from '../build/docker.js';
 import { chooseBaseImage, selectTemplate } from '../build/select-template.js';
 import { GantryError } from '../errors.js';
 
@@ -19,11 +19,8 @@ export interface ServingChoice {
   imageAvailable?: (reference: string) => Promise<boolean>;
 }
 
-async function engineHasOrPulls(reference: string): Promise<boolean> {
-  if (await inspectImage(reference)) return true;
-  const pulled = await runDocker(['pull', '--quiet', reference], { timeoutMs: 10 * 60_000 });
-  return pulled.code === 0;
-}
+const engineHasOrPulls = async (reference: string) =>
+  (await imageHereOrPulled(reference, 10 * 60_000)) !== undefined;
 
 /**
  * Docker when an engine is here and a CPU image for its architecture can be built (its base image is
