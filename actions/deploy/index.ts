@@ -1,7 +1,7 @@
 // Deploys a model to an environment and waits for health (or tears it down), on the code of `gantry deploy`.
 import { containerEngines } from '../../cli/container-engines.js';
 import { deployStep } from '../../core/actions/deploy-step.js';
-import type { DeployTarget } from '../../core/deploy/deploy-model.js';
+import { DEPLOY_TARGETS } from '../../schemas/model-manifest.js';
 import { inputs, runStep } from '../shared/run-step.js';
 
 await runStep((io) =>
@@ -9,7 +9,7 @@ await runStep((io) =>
     {
       model: inputs.required('model'),
       environment: inputs.required('environment'),
-      target: inputs.text('target') as DeployTarget | undefined,
+      target: inputs.choice('target', DEPLOY_TARGETS),
       port: inputs.number('port'),
       image: inputs.text('image'),
       buildRecord: inputs.text('build-record'),

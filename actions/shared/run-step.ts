@@ -15,6 +15,14 @@ export const inputs = {
     if (value) core.setSecret(value);
     return value || undefined;
   },
+  /** One of a fixed set of values, as the CLI's option of the same name takes them. */
+  choice: <T extends string>(name: string, choices: readonly T[]): T | undefined => {
+    const text = core.getInput(name).trim();
+    if (text === '') return undefined;
+    if (!(choices as readonly string[]).includes(text))
+      throw new GantryError('bad_input', `input ${name}: "${text}" is not one of ${choices.join(', ')}`);
+    return text as T;
+  },
   number: (name: string): number | undefined => {
     const text = core.getInput(name).trim();
     if (text === '') return undefined;

@@ -84,4 +84,14 @@ describe('actions/deploy, actions/benchmark and actions/evaluate on a real model
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('::error::cannot reach http://127.0.0.1:9: connection refused');
   });
+
+  it('refuses a deploy target that is not one, naming the ones there are', async () => {
+    const run = await runAction('deploy', {
+      cwd: workspace(),
+      inputs: { model: 'models/churn', environment: 'staging', target: 'podman' },
+      env: { GANTRY_STATE_DIR: tempDir('gantry-serve-state-') },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('::error::input target: "podman" is not one of process, docker, kubernetes');
+  });
 });
