@@ -1,12 +1,12 @@
 import { relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { GantryError } from '../../core/errors.js';
-import { git } from '../../core/git-plumbing.js';
+import { readRef } from '../../core/git-plumbing.js';
 import { findManifests } from '../../core/manifest/find-manifests.js';
 import { loadValidManifest } from '../../core/manifest/load-manifest.js';
-import { RunStore } from '../../core/pipeline/run-store.js';
 import type { EnvironmentChange, ModelRegistry } from '../../core/registry/model-registry.js';
-import { readRunRecords } from '../../core/registry/run-records.js';
+import { newestRunOfVersion, readRunRecords } from '../../core/registry/run-records.js';
+import { actionsRunUrl } from '../../core/report/load-report-input.js';
 import {
   type EnvironmentEntry,
   type ModelVersion,
@@ -136,14 +136,14 @@ function parseMetadata(pairs: string[]): Record<string, unknown> {
 }
 
 async function resolveCommit(repoDir: string, rev: string): Promise<string> {
-  const result = await git(repoDir, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
-  if (result.code !== 0)
+  const commit = await readRef(repoDir, `${rev}^{commit}`);
+  if (!commit)
     throw new GantryError(
       'unknown_commit',
       `"${rev}" is not a commit of ${repoDir}: give --commit a commit id or branch`,
       1,
     );
-  return result.stdout.trim();
+  return commit;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -245,32 +245,17 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
           displayPath(io.cwd, manifestPath),
         );
         const dir = await root(options);
-        let runDir = options.run ? resolve(io.cwd, options.run) : undefined;
-        if (!runDir) {
-          const newest = await new RunStore(resolve(io.cwd, options.runs)).previous(manifest.name, '');
-          if (!newest)
-            throw new GantryError(
-              'run_not_found',
-              `no pipeline run of ${manifest.name} in ${options.runs}: run gantry pipeline ${modelDir} first, or give --run`,
-              1,
-            );
-          if (newest.version !== manifest.version)
-            throw new GantryError(
-              'run_version_mismatch',
-              `the newest run of ${manifest.name} measured ${newest.version}, but model.yml says ${manifest.version}: run the pipeline again, or give --run`,
-              1,
-            );
-          runDir = newest.dir;
-        }
+        const runDir = options.run
+          ? resolve(io.cwd, options.run)
+          : await newestRunOfVersion(resolve(io.cwd, options.runs), manifest, {
+              runs: options.runs,
+              modelDir,
+            });
         const records = await readRunRecords(runDir, {
           buildFiles: options.build.map((f) => resolve(io.cwd, f)),
           manifestPath: resolve(manifestPath),
         });
-        const runUrl =
-          options.runUrl ??
-          (io.env.GITHUB_RUN_ID && io.env.GITHUB_REPOSITORY
-            ? `${io.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${io.env.GITHUB_REPOSITORY}/actions/runs/${io.env.GITHUB_RUN_ID}`
-            : undefined);
+        const runUrl = options.runUrl ?? actionsRunUrl(io.env);
         const { version, created } = await (await open(options)).record(
           {
             model: manifest.name,

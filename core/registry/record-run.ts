@@ -7,7 +7,7 @@ import type { GateVerdict } from '../../schemas/gate-verdict.js';
 import type { ModelManifest } from '../../schemas/model-manifest.js';
 import type { ModelVersion, VersionDraft } from '../../schemas/model-version.js';
 import { GantryError } from '../errors.js';
-import { git } from '../git-plumbing.js';
+import { git, readRef } from '../git-plumbing.js';
 import type { ModelRegistry } from './model-registry.js';
 import { prepareVersion } from './version-content.js';
 
@@ -25,10 +25,8 @@ export interface RunToRecord {
   gatedAgainst?: string;
 }
 
-async function headCommit(repoDir: string): Promise<string | undefined> {
-  const head = await git(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-  return head.code === 0 ? head.stdout.trim() : undefined;
-}
+/** The commit checked out, or undefined in a repository without one. */
+const headCommit = (repoDir: string) => readRef(repoDir, 'HEAD^{commit}');
 
 async function runDraft(run: RunToRecord, sha: string): Promise<VersionDraft> {
   return {

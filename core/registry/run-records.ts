@@ -7,6 +7,7 @@ import { isEvaluation } from '../../schemas/results.js';
 import { readBuildRecord } from '../deploy/read-build-record.js';
 import { GantryError } from '../errors.js';
 import { readResults } from '../gate/read-results.js';
+import { RunStore } from '../pipeline/run-store.js';
 import { readJsonRecord } from '../read-json-record.js';
 
 /**
@@ -43,4 +44,30 @@ export async function readRunRecords(
         }
       : {}),
   };
+}
+
+/**
+ * The folder of the newest pipeline run of a model in `runsDir`, which must have measured the version
+ * model.yml names now (a version is recorded with the results of that version). `shown` is how the
+ * messages name the runs folder and the model's folder.
+ */
+export async function newestRunOfVersion(
+  runsDir: string,
+  manifest: { name: string; version: string },
+  shown: { runs: string; modelDir: string },
+): Promise<string> {
+  const newest = await new RunStore(runsDir).previous(manifest.name, '');
+  if (!newest)
+    throw new GantryError(
+      'run_not_found',
+      `no pipeline run of ${manifest.name} in ${shown.runs}: run gantry pipeline ${shown.modelDir} first, or give --run`,
+      1,
+    );
+  if (newest.version !== manifest.version)
+    throw new GantryError(
+      'run_version_mismatch',
+      `the newest run of ${manifest.name} measured ${newest.version}, but model.yml says ${manifest.version}: run the pipeline again, or give --run`,
+      1,
+    );
+  return newest.dir;
 }
