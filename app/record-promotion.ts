@@ -2,8 +2,12 @@ import type { Context, Probot } from 'probot';
 import { GitHubAuditLog } from '../core/audit/github-audit-log.js';
 import { GantryError } from '../core/errors.js';
 import { type PromotionStatus, promotionStatus } from '../core/promotion/promotion-status.js';
-import { type ProposedMove, proposedMoves } from '../core/promotion/proposed-moves.js';
-import { REFUSED_MERGE_MARKER, refusedMergeComment } from '../core/promotion/refused-merge.js';
+import { isReplacedMove, type ProposedMove, proposedMoves } from '../core/promotion/proposed-moves.js';
+import {
+  REFUSED_MERGE_MARKER,
+  refusedMergeComment,
+  refusedMergeEntries,
+} from '../core/promotion/refused-merge.js';
 import { auditedRegistry } from './app-registry.js';
 import { botLogin } from './bot-login.js';
 import { changedEnvironments, environmentFiles, promotionFacts } from './promotion-facts.js';
@@ -24,28 +28,12 @@ async function refuse(
   const pr = context.payload.pull_request;
   const repo = context.repo();
   const log = new GitHubAuditLog({ octokit: context.octokit, ...repo });
-  const entries = (await log.verify()).entries;
-  for (const move of moves) {
-    const subject = { model: move.model, version: move.version, environment: move.environment };
-    const done = entries.some(
-      (e) =>
-        e.event === 'promotion_refused' &&
-        e.links.pull_request === pr.html_url &&
-        e.subject.model === subject.model &&
-        e.subject.environment === subject.environment &&
-        e.subject.version === subject.version,
-    );
-    if (!done)
-      await log.append({
-        time: pr.merged_at ?? new Date().toISOString(),
-        actor: pr.merged_by?.login ?? context.payload.sender.login,
-        event: 'promotion_refused',
-        subject,
-        before: { version: move.current ?? null },
-        after: { reason: status.title },
-        links: { pull_request: pr.html_url, delivery: context.id },
-      });
-  }
+  const drafts = refusedMergeEntries(moves, status, (await log.verify()).entries, {
+    time: pr.merged_at ?? new Date().toISOString(),
+    actor: pr.merged_by?.login ?? context.payload.sender.login,
+    links: { pull_request: pr.html_url, delivery: context.id },
+  });
+  for (const draft of drafts) await log.append(draft);
   const bot = await botLogin(app);
   const comments = await context.octokit.paginate(context.octokit.rest.issues.listComments, {
     ...repo,
@@ -112,11 +100,7 @@ export function recordPromotion(app: Probot) {
     if (status.conclusion !== 'success') return refuse(app, context, moves, status);
     const actor = pr.merged_by?.login ?? context.payload.sender.login;
     for (const move of moves) {
-      const history = await registry.history(move.model, move.environment);
-      const replaced =
-        history.at(-1)?.to !== move.version &&
-        history.some((e) => e.seq > move.baseSeq && e.to === move.version);
-      if (replaced) {
+      if (isReplacedMove(move, await registry.history(move.model, move.environment))) {
         context.log.info({ move }, 'promotion already replaced by a later change: left as history');
         continue;
       }

@@ -42,6 +42,16 @@ export interface ProposedMove {
 }
 
 /**
+ * Whether a merged move has since been replaced: the environment went to its version after the base and
+ * has moved on from it. Such a move is history, not something to record again.
+ */
+export function isReplacedMove(move: ProposedMove, history: readonly { seq: number; to: string }[]): boolean {
+  return (
+    history.at(-1)?.to !== move.version && history.some((e) => e.seq > move.baseSeq && e.to === move.version)
+  );
+}
+
+/**
  * The moves an environment-file change proposes: every model whose version the pull request changed
  * (from its fork point) to one the environment does not run. Whether a move is a rollback is read from the base's history, never from what the head claims,
  * so a pull request cannot call a new version a rollback to skip its gate.
