@@ -35,7 +35,8 @@ export async function planStep(request: PlanStepRequest, io: StepIo): Promise<St
       base,
       head: request.head ?? 'HEAD',
       all: request.all,
-      registry: request.registry,
+      // The repository variable the templates pass on, as `gantry plan` reads it.
+      registry: request.registry ?? (io.env.GANTRY_REGISTRY || undefined),
     }),
   );
   for (const d of outcome.warnings) io.warn(formatDiagnostic(d, false, 'warning'));

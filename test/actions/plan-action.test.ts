@@ -49,6 +49,22 @@ describe('actions/plan', () => {
     expect(run.outputs.plan).toBe(join(repo.dir, 'gantry-results', 'plan.json'));
   });
 
+  it('names the images under $GANTRY_REGISTRY when no registry input is given, as gantry plan does', async () => {
+    const { repo, first, second } = await twoModels();
+    const payload = { ...examplePayload('push'), before: first, after: second, ref: 'refs/heads/main' };
+    const run = await runAction('plan', {
+      cwd: repo.dir,
+      event: { name: 'push', payload },
+      env: { GANTRY_REGISTRY: 'ghcr.io/acme' },
+    });
+    expect(run.code).toBe(0);
+    const matrix = JSON.parse(run.outputs.matrix!) as { include: { image: string }[] };
+    expect(matrix.include.map((e) => e.image)).toEqual([
+      'ghcr.io/acme/chat:1.0.0-cpu',
+      'ghcr.io/acme/chat:1.0.0-cuda-h100',
+    ]);
+  });
+
   it("plans a pull request against its base commit, and every model for a new branch's push", async () => {
     const { repo, first } = await twoModels();
     const pr = examplePayload('pull_request', 'opened');
