@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitAuditLog } from '../core/audit/git-audit-log.js';
 import { runCli } from './support/run-cli.js';
@@ -153,5 +155,35 @@ describe('the audit log', () => {
       event: 'promotion_merged',
       subject: { environment: 'production' },
     });
+  });
+
+  it('records the new state from a JSON file, and names a file that is not JSON', async () => {
+    const dir = repository();
+    const record = (after: string) =>
+      runCli(
+        [
+          'audit',
+          'record',
+          '--repo',
+          dir,
+          '--event',
+          'gate_verdict',
+          '--model',
+          'acme/chat',
+          '--after',
+          after,
+        ],
+        {
+          cwd: dir,
+        },
+      );
+    writeFileSync(join(dir, 'verdict.json'), '{"verdict":"pass"}');
+    expect((await record('verdict.json')).code).toBe(0);
+    expect((await new GitAuditLog(dir).verify()).entries[0]?.after).toEqual({ verdict: 'pass' });
+    writeFileSync(join(dir, 'broken.json'), '{"verdict":');
+    const broken = await record('broken.json');
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^gantry: broken\.json: cannot read the new state \(/m);
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { z } from 'zod';
 import { auditCsv } from '../../core/audit/export-entries.js';
 import { GitAuditLog } from '../../core/audit/git-audit-log.js';
 import { GitHubAuditLog } from '../../core/audit/github-audit-log.js';
 import { GantryError } from '../../core/errors.js';
+import { readJsonRecord } from '../../core/read-json-record.js';
 import { AUDIT_EVENTS } from '../../schemas/audit-entry.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
 import { githubOption, githubRepository } from '../github-repository.js';
@@ -92,7 +93,12 @@ export function registerAudit(program: Command, io: CliIo, exit: (code: ExitCode
         run?: string;
       }) => {
         const after = options.after
-          ? (JSON.parse(await readFile(resolve(io.cwd, options.after), 'utf8')) as unknown)
+          ? await readJsonRecord(
+              resolve(io.cwd, options.after),
+              z.unknown(),
+              { what: 'new state', code: 'bad_after_file', exitCode: 2 },
+              options.after,
+            )
           : undefined;
         const entry = await (await log(options)).append({
           time: new Date().toISOString(),
