@@ -14,6 +14,13 @@ const at = () => bench.at();
 const pullPayload = bench.pullPayload.bind(bench);
 const promotionPull = bench.promotionPull.bind(bench);
 const checksOn = bench.checksOn.bind(bench);
+/** The one `gantry/promotion` check run of a commit, in the state given. */
+function onlyCheck(head: string, state: { status: string; conclusion?: string | null }) {
+  const checks = checksOn(head);
+  expect(checks).toHaveLength(1);
+  expect(checks[0]).toMatchObject(state);
+  return checks[0]!;
+}
 
 beforeAll(async () => {
   await harness.start();
@@ -63,14 +70,12 @@ describe('promotion by approval', () => {
     const written = checkWrites();
     expect(await harness.deliverThrice('pull_request', opened)).toEqual([200, 200, 200]);
     expect(checkWrites()).toBe(written);
-    const [check, ...more] = checksOn(pr.head);
-    expect(more).toEqual([]);
-    expect(check).toMatchObject({ status: 'in_progress', conclusion: null });
-    expect(check!.output.title).toBe('waiting for approval: acme/chat 1.3.0 → production');
-    expect(check!.output.summary).toContain(
+    const check = onlyCheck(pr.head, { status: 'in_progress', conclusion: null });
+    expect(check.output.title).toBe('waiting for approval: acme/chat 1.3.0 → production');
+    expect(check.output.summary).toContain(
       '| acme/chat 1.3.0 → production | gate | ✅ met | pass against 1.2.0 |',
     );
-    expect(check!.output.summary).toContain(
+    expect(check.output.summary).toContain(
       '| acme/chat 1.3.0 → production | approval | ⏳ waiting | 0 of 1 approvals by maria, tim, acme/ml-platform, @carol |',
     );
   });
@@ -78,21 +83,17 @@ describe('promotion by approval', () => {
   it('does not count an approval by the author or by an owner without write access', async () => {
     await reviewed(10, pr.head, 'alice', 'APPROVED');
     await reviewed(10, pr.head, 'tim', 'APPROVED');
-    const [check, ...more] = checksOn(pr.head);
-    expect(more).toEqual([]);
-    expect(check).toMatchObject({ status: 'in_progress', conclusion: null });
-    expect(check!.output.summary).toContain(
+    const check = onlyCheck(pr.head, { status: 'in_progress', conclusion: null });
+    expect(check.output.summary).toContain(
       'not counted: alice wrote the pull request; tim has triage access, and approving needs write',
     );
   });
 
   it('turns green when an owner with write access approves the head commit', async () => {
     await reviewed(10, pr.head, 'maria', 'APPROVED');
-    const [check, ...more] = checksOn(pr.head);
-    expect(more).toEqual([]);
-    expect(check).toMatchObject({ status: 'completed', conclusion: 'success' });
-    expect(check!.output.title).toBe('gate passed and approved: merging promotes');
-    expect(check!.output.summary).toContain('| approval | ✅ met | 1 of 1 (maria)');
+    const check = onlyCheck(pr.head, { status: 'completed', conclusion: 'success' });
+    expect(check.output.title).toBe('gate passed and approved: merging promotes');
+    expect(check.output.summary).toContain('| approval | ✅ met | 1 of 1 (maria)');
   });
 
   it('goes back to waiting when a new commit is pushed, and counts a member of an owning team', async () => {
@@ -105,10 +106,8 @@ describe('promotion by approval', () => {
     expect(
       await harness.deliverThrice('pull_request', pullPayload('pull_request', 'synchronize', 10, head2)),
     ).toEqual([200, 200, 200]);
-    const [check, ...more] = checksOn(head2);
-    expect(more).toEqual([]);
-    expect(check).toMatchObject({ status: 'in_progress', conclusion: null });
-    expect(check!.output.summary).toContain('maria approved an earlier commit');
+    const check = onlyCheck(head2, { status: 'in_progress', conclusion: null });
+    expect(check.output.summary).toContain('maria approved an earlier commit');
     await reviewed(10, head2, 'bob', 'APPROVED');
     expect(checksOn(head2)).toMatchObject([{ status: 'completed', conclusion: 'success' }]);
     expect(checksOn(pr.head)).toHaveLength(1);
@@ -172,10 +171,8 @@ describe('promotion by approval', () => {
   });
 
   it('checks the other open promotions again once one is merged: their gate was against what ran before', async () => {
-    const [check, ...more] = checksOn(rival);
-    expect(more).toEqual([]);
-    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
-    expect(check!.output.summary).toContain(
+    const check = onlyCheck(rival, { status: 'completed', conclusion: 'failure' });
+    expect(check.output.summary).toContain(
       'it was gated against 1.2.0, but production runs 1.3.0: gate it against 1.3.0 first (/gate rerun)',
     );
     // Its branch is behind the base now: what it changed is read from where it branched off.
@@ -187,11 +184,9 @@ describe('promotion by approval', () => {
     const failing = promotionPull(11, '1.4.0', 'alice');
     await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 11, failing.head));
     await reviewed(11, failing.head, 'maria', 'APPROVED');
-    const [check, ...more] = checksOn(failing.head);
-    expect(more).toEqual([]);
-    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
-    expect(check!.output.title).toBe('blocked: gate (acme/chat 1.4.0 → production)');
-    expect(check!.output.summary).toContain('| gate | ❌ failed | its gate verdict is fail |');
+    const check = onlyCheck(failing.head, { status: 'completed', conclusion: 'failure' });
+    expect(check.output.title).toBe('blocked: gate (acme/chat 1.4.0 → production)');
+    expect(check.output.summary).toContain('| gate | ❌ failed | its gate verdict is fail |');
   });
 
   it('needs no gate to roll back, only approval, and records the rollback when merged', async () => {
@@ -200,13 +195,11 @@ describe('promotion by approval', () => {
     expect(checksOn(back.head)).toMatchObject([{ status: 'in_progress' }]);
     // A code owner of the environment file may approve too.
     await reviewed(12, back.head, 'carol', 'APPROVED');
-    const [check, ...more] = checksOn(back.head);
-    expect(more).toEqual([]);
-    expect(check).toMatchObject({ status: 'completed', conclusion: 'success' });
-    expect(check!.output.summary).toContain(
+    const check = onlyCheck(back.head, { status: 'completed', conclusion: 'success' });
+    expect(check.output.summary).toContain(
       '| acme/chat rollback in production to 1.2.0 | approval | ✅ met | 1 of 1 (carol) |',
     );
-    expect(check!.output.summary).not.toContain('| gate |');
+    expect(check.output.summary).not.toContain('| gate |');
     await merge(12, back.head);
     const { deployments } = releases.repository(REPO);
     expect(deployments.map((d) => [d.ref, (d.payload as { reason: string }).reason])).toEqual([
@@ -237,10 +230,8 @@ describe('promotion by approval', () => {
     state().collaborators.set('mallory', 'write');
     await harness.deliverThrice('pull_request', pullPayload('pull_request', 'opened', 13, head));
     await reviewed(13, head, 'mallory', 'APPROVED');
-    const [check, ...more] = checksOn(head);
-    expect(more).toEqual([]);
-    expect(check).toMatchObject({ status: 'in_progress' });
-    expect(check!.output.summary).toContain(
+    const check = onlyCheck(head, { status: 'in_progress' });
+    expect(check.output.summary).toContain(
       'not counted: mallory is not an owner of acme/chat nor a code owner of its environment file',
     );
   });
