@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GitAuditLog } from '../../core/audit/git-audit-log.js';
-import { AuditedRegistry } from '../../core/registry/audited-registry.js';
+import { AuditedRegistry, auditTrail } from '../../core/registry/audited-registry.js';
 import { GitRegistry } from '../../core/registry/git-registry.js';
 import type { AuditDraft } from '../../schemas/audit-entry.js';
 import { gitRepo } from '../support/git-repo.js';
@@ -11,13 +11,16 @@ async function setup(failing: (draft: AuditDraft) => boolean) {
   const repo = await gitRepo();
   const sha = await repo.commit({ 'model.yml': 'name: acme/chat\n' });
   const log = new GitAuditLog(repo.dir);
-  const registry = new AuditedRegistry(new GitRegistry(repo.dir), {
-    append: async (draft) => {
-      if (failing(draft)) throw new Error('connection reset');
-      return log.append(draft);
-    },
-    entries: async () => (await log.verify()).entries,
-  });
+  const registry = new AuditedRegistry(
+    new GitRegistry(repo.dir),
+    auditTrail({
+      append: async (draft) => {
+        if (failing(draft)) throw new Error('connection reset');
+        return log.append(draft);
+      },
+      verify: () => log.verify(),
+    }),
+  );
   const events = async () => (await log.verify()).entries.map((e) => `${e.event} ${e.subject.version}`);
   return { registry, sha, events };
 }
