@@ -28,7 +28,8 @@ export interface BenchmarkStepRequest {
 export async function benchmarkStep(request: BenchmarkStepRequest, io: StepIo): Promise<StepResult> {
   const { manifest, folder } = await loadModel(request.model, io.cwd);
   const dir = resultsDirOf(request.resultsDir, io.cwd);
-  const signal = AbortSignal.timeout((request.timeoutMinutes ?? 60) * 60_000);
+  const minutes = request.timeoutMinutes ?? 60;
+  const signal = AbortSignal.timeout(minutes * 60_000);
   const files: string[] = [];
   const runs: BenchResults[] = [];
   for (const [name, profile] of selectNamed(manifest.benchmark, request.profiles, 'profile')) {
@@ -64,7 +65,7 @@ export async function benchmarkStep(request: BenchmarkStepRequest, io: StepIo): 
     summary: `## Gantry benchmark: ${manifest.name} ${manifest.version}\n\n${runs.map((r) => codeBlock(formatSummary(r))).join('\n')}`,
     ...(interrupted.length > 0
       ? {
-          failure: `${interrupted.length} benchmark run(s) stopped before the end: ${request.timeoutMinutes ?? 60} minutes passed`,
+          failure: `${interrupted.length} benchmark run(s) stopped before the end: ${minutes} minutes passed`,
         }
       : {}),
   };

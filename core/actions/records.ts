@@ -1,7 +1,5 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { BenchResults } from '../../schemas/bench-results.js';
-import { EvalResults } from '../../schemas/eval-results.js';
 import type { Results } from '../../schemas/results.js';
 import { GantryError } from '../errors.js';
 import { readResults } from '../gate/read-results.js';
@@ -23,11 +21,6 @@ export async function writeRecord(dir: string, name: string, record: unknown): P
   const file = join(dir, name);
   await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
   return file;
-}
-
-function isResults(data: unknown): boolean {
-  const schema = (data as { kind?: unknown })?.kind === 'evaluation' ? EvalResults : BenchResults;
-  return schema.safeParse(data).success;
 }
 
 async function jsonFilesUnder(dir: string): Promise<string[]> {
@@ -63,14 +56,10 @@ export async function collectResults(
       continue;
     }
     for (const file of await jsonFilesUnder(full)) {
-      let data: unknown;
-      try {
-        data = JSON.parse(await readFile(file, 'utf8'));
-      } catch {
-        continue;
-      }
-      if (!isResults(data)) continue;
-      results.push(await readResults(file, relative(cwd, file)));
+      // Not a results file (another record, or no JSON at all): readResults refuses it, and it is passed over.
+      const read = await readResults(file, relative(cwd, file)).catch(() => undefined);
+      if (!read) continue;
+      results.push(read);
       files.push(file);
     }
   }
