@@ -4,11 +4,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { AppHarness, example, INSTALLATION } from '../test/app/app-harness.js';
+import { AppHarness } from '../test/app/app-harness.js';
 import {
   artifactZip,
   commentCreated,
   gateReport,
+  pullRequestOpened,
   standardRepository,
   workflowRunCompleted,
 } from '../test/app/results-fixtures.js';
@@ -30,8 +31,6 @@ interface Kind {
   /** Prepares event i and returns its delivery (event name, payload, delivery id). */
   prepare: (i: number) => { event: string; payload: unknown; id?: string };
 }
-
-const pullOpened = example('pull_request', 'opened');
 
 const kinds: Kind[] = [
   {
@@ -81,16 +80,7 @@ const kinds: Kind[] = [
     prepare: (i) => {
       const head = simulator.commit(REPO, { 'models/chat/model.yml': `${manifest}# pr ${i}\n` });
       simulator.pullRequest(REPO, 20_000 + i, head, ['models/chat/model.yml']);
-      const pr = pullOpened.pull_request as Record<string, unknown>;
-      return {
-        event: 'pull_request',
-        payload: {
-          ...pullOpened,
-          number: 20_000 + i,
-          installation: INSTALLATION,
-          pull_request: { ...pr, number: 20_000 + i, head: { ...(pr.head as object), sha: head } },
-        },
-      };
+      return { event: 'pull_request', payload: pullRequestOpened(20_000 + i, head) };
     },
   },
 ];

@@ -119,3 +119,15 @@ export function modelPullRequest(
   });
   return head;
 }
+
+/** GitHub's example `pull_request.opened` event, for pull request `number` at `head`. */
+export function pullRequestOpened(number: number, head: string) {
+  const opened = example('pull_request', 'opened');
+  const pr = opened.pull_request as Record<string, unknown>;
+  return {
+    ...opened,
+    number,
+    installation: INSTALLATION,
+    pull_request: { ...pr, number, head: { ...(pr.head as object), sha: head } },
+  };
+}

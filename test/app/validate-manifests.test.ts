@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GitHubSimulator } from '../github-simulator/github-simulator.js';
-import { AppHarness, example, INSTALLATION } from './app-harness.js';
+import { AppHarness } from './app-harness.js';
+import { pullRequestOpened } from './results-fixtures.js';
 
-const opened = example('pull_request', 'opened');
 const REPO = 'Codertocat/Hello-World';
 
 const harness = new AppHarness();
@@ -18,16 +18,6 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(() => harness.stop());
-
-function pullRequestOpened(number: number, head: string) {
-  const pr = opened.pull_request as Record<string, unknown>;
-  return {
-    ...opened,
-    number,
-    installation: INSTALLATION,
-    pull_request: { ...pr, number, head: { ...(pr.head as object), sha: head } },
-  };
-}
 
 const VALID =
   'name: acme/chat\nversion: 1.0.0\ntask: llm\nserver:\n  type: openai\n  command: [node, server.mjs]\n';
