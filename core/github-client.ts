@@ -5,3 +5,16 @@ import type { Octokit } from '@octokit/rest';
  * Octokit (CLI, actions) and Probot's (the app, with its retries and throttling) both are one.
  */
 export type GitHubClient = Pick<Octokit, 'rest' | 'paginate'>;
+
+/** The HTTP status GitHub answered a failed request with; undefined for an error that is no answer. */
+export const httpStatus = (error: unknown): number | undefined => (error as { status?: number }).status;
+
+/** What a request answers, or undefined where GitHub answers 404 (no such ref, release or file). */
+export async function unlessNotFound<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (httpStatus(error) === 404) return undefined;
+    throw error;
+  }
+}

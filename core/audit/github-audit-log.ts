@@ -1,5 +1,5 @@
 import type { AuditDraft, AuditEntry } from '../../schemas/audit-entry.js';
-import type { GitHubClient } from '../github-client.js';
+import { type GitHubClient, httpStatus, unlessNotFound } from '../github-client.js';
 import { AUDIT_BRANCH, AUDIT_FILE, appendEntry, auditContended } from './append-entry.js';
 import { type ChainVerdict, verifyChain } from './hash-chain.js';
 
@@ -9,8 +9,6 @@ export interface GitHubAuditLogOptions {
   repo: string;
   branch?: string;
 }
-
-const statusOf = (error: unknown) => (error as { status?: number }).status;
 
 /**
  * The audit log kept in a GitHub repository through the Git Data API: the same `audit.jsonl` on the
@@ -30,16 +28,10 @@ export class GitHubAuditLog {
   }
 
   private async head(): Promise<string | undefined> {
-    try {
-      const { data } = await this.octokit.rest.git.getRef({
-        ...this.repository,
-        ref: `heads/${this.branch}`,
-      });
-      return data.object.sha;
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    const ref = await unlessNotFound(
+      this.octokit.rest.git.getRef({ ...this.repository, ref: `heads/${this.branch}` }),
+    );
+    return ref?.data.object.sha;
   }
 
   private async textAt(commit: string | undefined): Promise<string> {
@@ -94,7 +86,7 @@ export class GitHubAuditLog {
         return entry;
       } catch (error) {
         // 422: the branch moved (not a fast forward) or was created meanwhile; chain on top of it.
-        if (statusOf(error) !== 422) throw error;
+        if (httpStatus(error) !== 422) throw error;
       }
     }
     throw auditContended(this.branch, attempts);

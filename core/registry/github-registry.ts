@@ -12,7 +12,7 @@ import {
   renderEnvironmentFile,
 } from '../commands/environment-change.js';
 import { GantryError } from '../errors.js';
-import type { GitHubClient } from '../github-client.js';
+import { type GitHubClient, httpStatus, unlessNotFound } from '../github-client.js';
 import { planPromotion, planRollback } from './environment-history.js';
 import type {
   Actor,
@@ -55,8 +55,6 @@ const ENVIRONMENTS_DIR = '.gantry/environments/';
 
 /** Names the content in a draft's body from its creation on, before any asset is uploaded. */
 const draftMarker = (stored: StoredVersion) => `<!-- gantry-version-digest: ${stored.digest} -->`;
-
-const statusOf = (error: unknown) => (error as { status?: number }).status;
 
 function assetText(data: unknown): string {
   if (typeof data === 'string') return data;
@@ -129,12 +127,7 @@ export class GitHubRegistry implements ModelRegistry {
 
   /** The published release of a tag (a draft has no tag yet). */
   private async releaseOf(tag: string): Promise<Release | undefined> {
-    try {
-      return (await this.octokit.rest.repos.getReleaseByTag({ ...this.repository, tag })).data;
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    return (await unlessNotFound(this.octokit.rest.repos.getReleaseByTag({ ...this.repository, tag })))?.data;
   }
 
   private async stored(model: string, version: string): Promise<StoredVersion | undefined> {
@@ -165,7 +158,7 @@ export class GitHubRegistry implements ModelRegistry {
         );
       return { text: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (httpStatus(error) === 404) return undefined;
       throw error;
     }
   }
@@ -190,7 +183,7 @@ export class GitHubRegistry implements ModelRegistry {
     const ref = await this.octokit.rest.git.getRef({ ...this.repository, ref: head }).then(
       (response) => response.data,
       (error) => {
-        throw statusOf(error) === 404 ? this.missingBranch() : error;
+        throw httpStatus(error) === 404 ? this.missingBranch() : error;
       },
     );
     const { data: tree } = await this.octokit.rest.git.getTree({
@@ -279,7 +272,7 @@ export class GitHubRegistry implements ModelRegistry {
     try {
       await this.octokit.rest.git.getCommit({ ...this.repository, commit_sha: stored.git_sha });
     } catch (error) {
-      if (statusOf(error) !== 404 && statusOf(error) !== 422) throw error;
+      if (httpStatus(error) !== 404 && httpStatus(error) !== 422) throw error;
       throw new GantryError(
         'unknown_commit',
         `${stored.model}@${stored.version} names commit ${stored.git_sha}, which is not in ${this.where}: push it, then record again`,
@@ -338,7 +331,7 @@ export class GitHubRegistry implements ModelRegistry {
       });
       return data;
     } catch (error) {
-      if (statusOf(error) === 422) return undefined;
+      if (httpStatus(error) === 422) return undefined;
       throw error;
     }
   }
@@ -366,7 +359,7 @@ export class GitHubRegistry implements ModelRegistry {
           },
         });
       } catch (error) {
-        if (statusOf(error) !== 422) throw error;
+        if (httpStatus(error) !== 422) throw error;
       }
     const { data: now } = await this.octokit.rest.repos.getRelease({
       ...this.repository,
@@ -449,8 +442,8 @@ export class GitHubRegistry implements ModelRegistry {
         return change;
       } catch (error) {
         // 409: the file moved since it was read; 422 without a blob: another writer created it meanwhile.
-        const moved = statusOf(error) === 409 || (statusOf(error) === 422 && !file);
-        if (statusOf(error) === 404) throw this.missingBranch();
+        const moved = httpStatus(error) === 409 || (httpStatus(error) === 422 && !file);
+        if (httpStatus(error) === 404) throw this.missingBranch();
         if (!moved) throw error;
       }
     }
