@@ -12,6 +12,7 @@ import { DOCKER, inspectImage } from '../../core/build/docker.js';
 import { IMAGE_USER } from '../../core/build/render-dockerfile.js';
 import { loadManifest } from '../../core/manifest/load-manifest.js';
 import { BuildRecord } from '../../schemas/build-record.js';
+import { CHURN_INSTANCE } from '../support/churn-instance.js';
 import { runCli } from '../support/run-cli.js';
 import { services, serviceUnavailable } from '../support/services.js';
 
@@ -129,13 +130,7 @@ describe.skipIf(skip)('gantry build on a real engine and registry', () => {
     expect(record.size_bytes).toBeGreaterThan(0);
     expect(record.layers).toBeGreaterThan(1);
     const url = await pullRunAndCheck(record, '/status', 8080);
-    const instance = {
-      tenure_months: 3,
-      monthly_charges: 110.5,
-      support_calls: 5,
-      contract: 'monthly',
-      paperless_billing: true,
-    };
+    const instance = CHURN_INSTANCE;
     const predict = (body: unknown) =>
       fetch(`${url}/predict`, { method: 'POST', body: JSON.stringify(body) });
     expect(await (await predict({ instance })).json()).toMatchObject({ prediction: { label: 'churn' } });

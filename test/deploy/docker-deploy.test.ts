@@ -15,6 +15,7 @@ import { processAlive } from '../../core/deploy/process-control.js';
 import { restServerCommand } from '../../core/deploy/rest-server-command.js';
 import { stopServer } from '../../core/deploy/stop-deployment.js';
 import { DeploymentRecord } from '../../schemas/deployment-record.js';
+import { ECHO_MODEL_SERVER } from '../support/echo-model-server.js';
 import { gitRepo } from '../support/git-repo.js';
 import { runCli } from '../support/run-cli.js';
 import { services, serviceUnavailable } from '../support/services.js';
@@ -24,32 +25,8 @@ const skip = serviceUnavailable('docker', services.docker(), 'run scripts/test-e
 const REGISTRY = '127.0.0.1:5000/gantry-deploy-test';
 const BASE_IMAGE = 'gantry-base/python:bookworm';
 
-// A model server that says which version answers (and its weights, when mounted); MODE=unhealthy never
-// passes its health check.
-const SERVER = `
-import http.server, json, os
-mode = os.environ.get("MODE", "ok")
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_GET(self):
-        code = 503 if (mode == "unhealthy" and self.path == "/health") else 200
-        answer = {"version": os.environ["GANTRY_VERSION"]}
-        if os.path.exists("/models/weights.txt"):
-            answer["weights"] = open("/models/weights.txt").read()
-        body = json.dumps(answer).encode()
-        self.send_response(code)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, fmt, *args):
-        print("request", fmt % args, flush=True)
-print("serving", os.environ["GANTRY_VERSION"], "on", os.environ["PORT"], flush=True)
-http.server.ThreadingHTTPServer(("0.0.0.0", int(os.environ["PORT"])), Handler).serve_forever()
-`;
-
 function manifest(version: string, mode: string, targets = '') {
-  return `name: echo\nversion: ${version}\ntask: rest\nserver:\n  type: custom\n  command: [python3, server.py]\n  port: 8080\n  startup_timeout_s: 8\n  env: { MODE: ${mode} }\nenvironments:\n  staging: { deploy: docker }\n${targets}`;
+  return `name: echo\nversion: ${version}\ntask: rest\nserver:\n  type: custom\n  command: [python3, server.py]\n  port: 8080\n  startup_timeout_s: 8\n  env: { MODE: ${mode}, HOST: 0.0.0.0 }\nenvironments:\n  staging: { deploy: docker }\n${targets}`;
 }
 
 const containersOf = (model: string) =>
@@ -96,7 +73,10 @@ async function modelRepository() {
   });
   /** Commits a version of the model and builds its image the way a user would. */
   async function buildVersion(version: string, mode: string) {
-    await repo.commit({ 'model.yml': manifest(version, mode), 'server.py': SERVER }, `echo ${version}`);
+    await repo.commit(
+      { 'model.yml': manifest(version, mode), 'server.py': ECHO_MODEL_SERVER },
+      `echo ${version}`,
+    );
     const built = await cli(
       'build',
       '.',
@@ -195,7 +175,7 @@ describe.skipIf(skip)('gantry deploy --target docker', () => {
     timeout: 60_000,
   }, async () => {
     const { repo, cli } = await modelRepository();
-    await repo.commit({ 'model.yml': manifest('9.9.9', 'ok'), 'server.py': SERVER }, 'unbuilt');
+    await repo.commit({ 'model.yml': manifest('9.9.9', 'ok'), 'server.py': ECHO_MODEL_SERVER }, 'unbuilt');
     const missing = await cli('deploy', '.', '--env', 'staging', '--registry', REGISTRY);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(
@@ -235,7 +215,7 @@ describe.skipIf(skip)('gantry deploy --target docker', () => {
           'ok',
           'targets:\n  - { name: h100, platform: cuda, accelerator: h100, gpus: 2 }\n',
         ),
-        'server.py': SERVER,
+        'server.py': ECHO_MODEL_SERVER,
       },
       'a cuda target',
     );

@@ -5,35 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../../core/deploy/free-port.js';
 import { processAlive } from '../../core/deploy/process-control.js';
 import { DeploymentRecord } from '../../schemas/deployment-record.js';
+import { ECHO_MODEL_SERVER } from '../support/echo-model-server.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-
-// A real model server: Python's http.server, answering /health according to MODE.
-const SERVER = `
-import http.server, json, os, sys
-mode = os.environ.get("MODE", "ok")
-if mode == "crash":
-    print("loading weights failed: weights/model.bin not found", flush=True)
-    sys.exit(3)
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        code = 503 if (mode == "unhealthy" and self.path == "/health") else 200
-        body = json.dumps({"version": os.environ["GANTRY_VERSION"]}).encode()
-        self.send_response(code)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, fmt, *args):
-        print(fmt % args, flush=True)
-print("serving on port", os.environ["PORT"], flush=True)
-http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
-`;
 
 function modelFolder(root: string, version: string, port: number, mode = 'ok', extra = ''): string {
   const dir = join(root, `model-${version}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'server.py'), SERVER);
+  writeFileSync(join(dir, 'server.py'), ECHO_MODEL_SERVER);
   writeFileSync(
     join(dir, 'model.yml'),
     `name: acme/echo\nversion: ${version}\ntask: rest\nserver:\n  type: custom\n  command: [python3, server.py]\n  port: ${port}\n  startup_timeout_s: 5\n  env: { MODE: ${mode} }\n${extra}`,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../../core/deploy/free-port.js';
 import { DeploymentRecord } from '../../schemas/deployment-record.js';
 import { EvalResults } from '../../schemas/eval-results.js';
+import { CHURN_INSTANCE } from '../support/churn-instance.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -33,13 +34,7 @@ describe('a rest model served as a process', () => {
     expect(deployed.code).toBe(0);
     const record = DeploymentRecord.parse(JSON.parse(deployed.stdout));
     try {
-      const instance = {
-        tenure_months: 3,
-        monthly_charges: 110.5,
-        support_calls: 5,
-        contract: 'monthly',
-        paperless_billing: true,
-      };
+      const instance = CHURN_INSTANCE;
       const answer = await (
         await fetch(`${record.url}/predict`, { method: 'POST', body: JSON.stringify({ instance }) })
       ).json();
