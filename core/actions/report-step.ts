@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gateReportOf } from '../app/gate-check.js';
+import { httpStatus } from '../github-client.js';
 import { htmlReport } from '../report/html-report.js';
 import { jobSummary } from '../report/job-summary.js';
 import { loadReportInput } from '../report/load-report-input.js';
@@ -22,12 +23,6 @@ export interface ReportStepRequest {
   /** A token with `pull-requests: write`: the action writes the PR comment itself (no app installed). */
   token?: string;
   resultsDir?: string;
-}
-
-function statusOf(error: unknown): number | undefined {
-  return typeof (error as { status?: unknown })?.status === 'number'
-    ? (error as { status: number }).status
-    : undefined;
 }
 
 /**
@@ -70,7 +65,7 @@ export async function reportStep(request: ReportStepRequest, io: StepIo): Promis
       outputs['comment-id'] = String(posted.id);
       outputs['comment-url'] = posted.url;
     } catch (error) {
-      const status = statusOf(error);
+      const status = httpStatus(error);
       // A fork's pull request gets a read-only token: the report stays in the job summary.
       if (status !== 403 && status !== 404) throw error;
       io.warn(
