@@ -6,6 +6,7 @@ import { findManifests } from '../../core/manifest/find-manifests.js';
 import { loadValidManifest } from '../../core/manifest/load-manifest.js';
 import type { EnvironmentChange, ModelRegistry } from '../../core/registry/model-registry.js';
 import { newestRunOfVersion, readRunRecords } from '../../core/registry/run-records.js';
+import { imageToRun } from '../../core/registry/stored-versions.js';
 import { actionsRunUrl } from '../../core/report/load-report-input.js';
 import {
   type EnvironmentEntry,
@@ -96,9 +97,7 @@ function historyTable(entries: EnvironmentEntry[]): string {
 }
 
 function versionDetails(v: ModelVersion): string {
-  const images = Object.entries(v.images).map(
-    ([target, i]) => `  ${target}: ${i.pinned ?? (i.digest ? `${i.image}@${i.digest}` : i.image)}`,
-  );
+  const images = Object.entries(v.images).map(([target, i]) => `  ${target}: ${imageToRun(i)}`);
   const lineage = Object.entries(v.lineage).map(([k, value]) => `  ${k}: ${value}`);
   const width = Math.max(...v.records.map((r) => r.name.length));
   const metadata = Object.entries(v.metadata).map(([k, value]) => `  ${k}: ${JSON.stringify(value)}`);

@@ -19,7 +19,7 @@ import type {
   RollbackRequest,
   VersionFilter,
 } from './model-registry.js';
-import { parseStoredVersion, selectVersions, withState } from './stored-versions.js';
+import { imageToRun, parseStoredVersion, selectVersions, withState } from './stored-versions.js';
 import { checkSameVersion, prepareVersion, readVersionRecords } from './version-content.js';
 import { fromRefSafe, parseVersionTag, refSafe, versionTag } from './version-tag.js';
 
@@ -49,9 +49,7 @@ function parseHistory(text: string | undefined): EnvironmentEntry[] {
 }
 
 function tagMessage(stored: StoredVersion, recordCommit: string): string {
-  const images = Object.entries(stored.images).map(
-    ([target, i]) => `image ${target}: ${i.pinned ?? (i.digest ? `${i.image}@${i.digest}` : i.image)}`,
-  );
+  const images = Object.entries(stored.images).map(([target, i]) => `image ${target}: ${imageToRun(i)}`);
   const gate = stored.gate
     ? `gate: ${stored.gate.verdict}${stored.gate.against ? ` against ${stored.gate.against}` : ''}`
     : 'gate: not gated';

@@ -3,6 +3,7 @@ import { LATENCY_METRICS } from '../../schemas/metrics.js';
 import type { StoredVersion } from '../../schemas/model-version.js';
 import { formatValue } from '../gate/format-change.js';
 import { VERDICT_ICON } from '../report/report-input.js';
+import { imageToRun } from './stored-versions.js';
 import type { VersionFile } from './version-content.js';
 
 /** A table cell: pipes would end the cell, newlines the row. */
@@ -47,10 +48,7 @@ export function releaseNotes(version: StoredVersion, files: readonly VersionFile
     lines.push(
       '| target | image |',
       '| --- | --- |',
-      ...images.map(
-        ([target, i]) =>
-          `| ${cell(target)} | \`${i.pinned ?? (i.digest ? `${i.image}@${i.digest}` : i.image)}\` |`,
-      ),
+      ...images.map(([target, i]) => `| ${cell(target)} | \`${imageToRun(i)}\` |`),
       '',
     );
   const bench = json('bench') as BenchResults[];

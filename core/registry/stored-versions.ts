@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { type ModelVersion, StoredVersion } from '../../schemas/model-version.js';
+import { type ModelVersion, StoredVersion, type TargetImage } from '../../schemas/model-version.js';
 import { GantryError } from '../errors.js';
 import type { EnvironmentPointer, VersionFilter } from './model-registry.js';
 
@@ -51,4 +51,9 @@ export function selectVersions(
       (filter.state === undefined || v.state === filter.state) &&
       (filter.environment === undefined || v.environments.includes(filter.environment)),
   );
+}
+
+/** The reference a version's image runs by: pinned by digest where it was pushed, else as built. */
+export function imageToRun(image: TargetImage): string {
+  return image.pinned ?? (image.digest ? `${image.image}@${image.digest}` : image.image);
 }
