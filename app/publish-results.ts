@@ -1,10 +1,9 @@
 import type { Context, Probot } from 'probot';
 import {
   checkRunWrite,
+  commentWrite,
   formatRunKey,
   gateCheck,
-  isStale,
-  parseRunKey,
   RERUN_ACTION,
   type RunKey,
   reportInput,
@@ -52,10 +51,11 @@ async function upsertComments(
     const body = withRunLine(prComment(reportInput(report, context.payload.workflow_run.html_url)), key);
     const marker = commentMarker(report.model);
     const mine = comments.find((c) => c.user?.login === bot && c.body?.startsWith(marker));
-    // The same results, or a later run's already there: a late or repeated event changes nothing.
-    if (mine?.body === body || (mine && isStale(key, parseRunKey(mine.body)))) continue;
-    if (mine) await context.octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-    else await context.octokit.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body });
+    const write = commentWrite(mine, body, key);
+    if (write.kind === 'update')
+      await context.octokit.rest.issues.updateComment({ owner, repo, comment_id: write.id, body });
+    else if (write.kind === 'create')
+      await context.octokit.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body });
   }
 }
 

@@ -151,3 +151,17 @@ export function checkRunWrite(
   const waiting = existing.find((r) => r.status !== 'completed');
   return waiting ? { kind: 'update', id: waiting.id } : { kind: 'create' };
 }
+
+/**
+ * What to do with a model's results comment: the same results, or a later run's already there, leave it
+ * (a late or repeated event changes nothing); otherwise update the comment, or create it.
+ */
+export function commentWrite(
+  mine: { id: number; body?: string | null | undefined } | undefined,
+  body: string,
+  key: RunKey,
+): { kind: 'skip' } | { kind: 'update'; id: number } | { kind: 'create' } {
+  if (!mine) return { kind: 'create' };
+  if (mine.body === body || isStale(key, parseRunKey(mine.body))) return { kind: 'skip' };
+  return { kind: 'update', id: mine.id };
+}

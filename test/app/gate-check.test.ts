@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRunWrite, gateCheck } from '../../core/app/gate-check.js';
+import { checkRunWrite, commentWrite, gateCheck, withRunLine } from '../../core/app/gate-check.js';
 import { readResultsArtifact } from '../../core/app/read-results-artifact.js';
 import { artifactZip, gateReport } from './results-fixtures.js';
 
@@ -57,5 +57,18 @@ describe('checkRunWrite', () => {
       id: 2,
     });
     expect(checkRunWrite([], { run: 8, attempt: 1 })).toEqual({ kind: 'create' });
+  });
+});
+
+describe('commentWrite', () => {
+  it('creates a missing comment, updates an older run’s, and leaves the same or a later run’s', () => {
+    const key = { run: 7, attempt: 2 };
+    const body = withRunLine('results', key);
+    expect(commentWrite(undefined, body, key)).toEqual({ kind: 'create' });
+    expect(commentWrite({ id: 1, body }, body, key)).toEqual({ kind: 'skip' });
+    const later = withRunLine('newer results', { run: 8, attempt: 1 });
+    expect(commentWrite({ id: 1, body: later }, body, key)).toEqual({ kind: 'skip' });
+    const older = withRunLine('older results', { run: 7, attempt: 1 });
+    expect(commentWrite({ id: 1, body: older }, body, key)).toEqual({ kind: 'update', id: 1 });
   });
 });
