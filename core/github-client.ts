@@ -18,3 +18,8 @@ export async function unlessNotFound<T>(request: Promise<T>): Promise<T | undefi
     throw error;
   }
 }
+
+/** The text of a raw or octet-stream answer, which Octokit gives as a string or as bytes. */
+export function rawText(data: unknown): string {
+  return typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer).toString('utf8');
+}

@@ -1,5 +1,5 @@
 import type { AuditDraft, AuditEntry } from '../../schemas/audit-entry.js';
-import { type GitHubClient, httpStatus, unlessNotFound } from '../github-client.js';
+import { type GitHubClient, httpStatus, rawText, unlessNotFound } from '../github-client.js';
 import { AUDIT_BRANCH, AUDIT_FILE, appendEntry, auditContended } from './append-entry.js';
 import { type ChainVerdict, verifyChain } from './hash-chain.js';
 
@@ -43,7 +43,7 @@ export class GitHubAuditLog {
       ref: commit,
       mediaType: { format: 'raw' },
     });
-    return typeof data === 'string' ? data : Buffer.from(data as unknown as ArrayBuffer).toString('utf8');
+    return rawText(data);
   }
 
   async read(): Promise<{ text: string; commit?: string }> {

@@ -12,7 +12,7 @@ import {
   renderEnvironmentFile,
 } from '../commands/environment-change.js';
 import { GantryError } from '../errors.js';
-import { type GitHubClient, httpStatus, unlessNotFound } from '../github-client.js';
+import { type GitHubClient, httpStatus, rawText, unlessNotFound } from '../github-client.js';
 import { planPromotion, planRollback } from './environment-history.js';
 import type {
   Actor,
@@ -55,11 +55,6 @@ const ENVIRONMENTS_DIR = '.gantry/environments/';
 
 /** Names the content in a draft's body from its creation on, before any asset is uploaded. */
 const draftMarker = (stored: StoredVersion) => `<!-- gantry-version-digest: ${stored.digest} -->`;
-
-function assetText(data: unknown): string {
-  if (typeof data === 'string') return data;
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
-}
 
 /**
  * The registry kept on GitHub itself, through the REST API:
@@ -107,7 +102,7 @@ export class GitHubRegistry implements ModelRegistry {
       asset_id: asset.id,
       headers: { accept: 'application/octet-stream' },
     });
-    return assetText(data);
+    return rawText(data);
   }
 
   /** The version a release holds; undefined for a release that is not a Gantry version. */
