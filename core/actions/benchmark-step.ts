@@ -3,9 +3,9 @@ import type { BenchResults } from '../../schemas/bench-results.js';
 import { formatSummary } from '../bench/format-summary.js';
 import { readDataset } from '../bench/read-dataset.js';
 import { runBenchmark } from '../bench/run-benchmark.js';
+import { selectNamed } from '../manifest/select-named.js';
 import { loadModel } from './load-model.js';
 import { resultsDirOf, writeRecord } from './records.js';
-import { selectNamed } from './select-named.js';
 import { codeBlock, type StepIo, type StepResult } from './step.js';
 
 export interface BenchmarkStepRequest {

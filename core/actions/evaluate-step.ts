@@ -2,9 +2,9 @@ import { dirname, relative } from 'node:path';
 import { chooseEvaluation } from '../eval/evaluation-plan.js';
 import { readDataset } from '../eval/read-dataset.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
+import { selectNamed } from '../manifest/select-named.js';
 import { loadModel } from './load-model.js';
 import { resultsDirOf, writeRecord } from './records.js';
-import { selectNamed } from './select-named.js';
 import type { StepIo, StepResult } from './step.js';
 
 export interface EvaluateStepRequest {

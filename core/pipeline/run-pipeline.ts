@@ -14,7 +14,6 @@ import type { DeploymentStore } from '../deploy/deployment-store.js';
 import { freePort } from '../deploy/free-port.js';
 import type { RestServer } from '../deploy/server-command.js';
 import { stopDeployment } from '../deploy/stop-deployment.js';
-import { GantryError } from '../errors.js';
 import { suiteEvaluator } from '../eval/evaluation-plan.js';
 import { readDataset as readEvalDataset } from '../eval/read-dataset.js';
 import { runEvaluation } from '../eval/run-evaluation.js';
@@ -22,6 +21,7 @@ import { TEXT_NORMALISERS } from '../eval/text-normalisers.js';
 import { readResults } from '../gate/read-results.js';
 import { runGate } from '../gate/run-gate.js';
 import { loadValidManifest } from '../manifest/load-manifest.js';
+import { selectNamed } from '../manifest/select-named.js';
 import type { ModelRegistry } from '../registry/model-registry.js';
 import { recordingBlocker, recordRun } from '../registry/record-run.js';
 import { registryBaseline } from '../registry/registry-baseline.js';
@@ -76,19 +76,6 @@ export interface PipelineOutcome {
   recorded?: ModelVersion;
 }
 
-function pick<T>(all: Record<string, T>, chosen: string[] | undefined, what: string): [string, T][] {
-  if (!chosen) return Object.entries(all);
-  return chosen.map((name) => {
-    const found = all[name];
-    if (!found)
-      throw new GantryError(
-        `unknown_${what}`,
-        `no ${what} "${name}" in model.yml; it has: ${Object.keys(all).join(', ') || 'none'}`,
-      );
-    return [name, found];
-  });
-}
-
 /**
  * What the workflows run, on this machine: validate → build (in Docker when it can) → deploy →
  * benchmark every profile (its repetitions) → evaluate every suite → record the run → gate against the
@@ -99,8 +86,8 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   const loaded = await steps.run('validate model.yml', () => loadValidManifest(request.manifestPath));
   const { manifest } = loaded;
   const folder = dirname(request.manifestPath);
-  const profiles = pick(manifest.benchmark, request.profiles, 'profile');
-  const suites = pick(manifest.evaluation, request.suites, 'suite');
+  const profiles = selectNamed(manifest.benchmark, request.profiles ?? [], 'profile');
+  const suites = selectNamed(manifest.evaluation, request.suites ?? [], 'suite');
   const builds: BuildRecord[] = [];
 
   const serving = await planServing(manifest, request.serving);
