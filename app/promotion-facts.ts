@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
 import type { PermissionLookup } from '../core/commands/authorize-command.js';
 import { environmentPath } from '../core/commands/environment-change.js';
+import { unlessNotFound } from '../core/github-client.js';
 import { isManifestPath } from '../core/manifest/find-manifests.js';
 import { codeownersOf, parseCodeowners } from '../core/promotion/codeowners.js';
 import { promotionRules } from '../core/promotion/promotion-rules.js';
@@ -22,16 +23,6 @@ interface Repo {
 
 /** Where GitHub looks for CODEOWNERS, in the order it looks. */
 const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
-
-/** What a GitHub request answers, or undefined where GitHub answers 404. */
-async function unlessNotFound<T>(request: Promise<T>): Promise<T | undefined> {
-  try {
-    return await request;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
-    throw error;
-  }
-}
 
 /** A file's text at a commit, or undefined when it does not exist there. */
 export async function textAt(
