@@ -1,4 +1,5 @@
 import type { Context } from 'probot';
+import { unlessNotFound } from '../core/github-client.js';
 import type { AppConfig } from '../schemas/app-config.js';
 
 export type DispatchOutcome = { ok: true } | { ok: false; reason: string };
@@ -15,13 +16,10 @@ export async function dispatchBenchmark(
 ): Promise<DispatchOutcome> {
   const { owner, repo } = context.repo();
   if (!target.branch) return { ok: false, reason: 'the commit is on no branch of this repository' };
-  const at = await context.octokit.rest.git
-    .getRef({ owner, repo, ref: `heads/${target.branch}` })
-    .then(({ data }) => data.object.sha)
-    .catch((error: { status?: number }) => {
-      if (error.status === 404) return undefined;
-      throw error;
-    });
+  const ref = await unlessNotFound(
+    context.octokit.rest.git.getRef({ owner, repo, ref: `heads/${target.branch}` }),
+  );
+  const at = ref?.data.object.sha;
   if (at !== target.headSha)
     return {
       ok: false,
