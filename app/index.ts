@@ -1,5 +1,7 @@
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
+import { ConfigCache } from '../core/app/config-cache.js';
 import { dashboardHandler } from './dashboard.js';
+import { forgetChangedConfig } from './forget-changed-config.js';
 import { AppMetrics } from './metrics.js';
 import { promotionStatusCheck } from './promotion-status-check.js';
 import { protectionRule } from './protection-rule.js';
@@ -26,6 +28,7 @@ class RecentDeliveries {
 export default function gantryApp(app: Probot, options?: ApplicationFunctionOptions): void {
   const metrics = new AppMetrics();
   const deliveries = new RecentDeliveries();
+  const configs = new ConfigCache();
   options?.addHandler(metrics.handler());
   options?.addHandler(dashboardHandler(app, process.env.GANTRY_DASHBOARD_TOKEN));
 
@@ -59,9 +62,10 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
     ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'],
     handle(validateManifests),
   );
-  app.on('workflow_run.completed', handle(publishResults(app)));
-  app.on(['check_run.rerequested', 'check_run.requested_action'], handle(rerunBenchmark));
-  app.on('issue_comment.created', handle(slashCommand(app)));
+  app.on('workflow_run.completed', handle(publishResults(app, configs)));
+  app.on(['check_run.rerequested', 'check_run.requested_action'], handle(rerunBenchmark(configs)));
+  app.on('issue_comment.created', handle(slashCommand(app, configs)));
+  app.on('push', handle(forgetChangedConfig(configs)));
   app.on(
     [
       'pull_request.opened',

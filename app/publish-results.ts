@@ -1,4 +1,5 @@
 import type { Context, Probot } from 'probot';
+import type { ConfigCache } from '../core/app/config-cache.js';
 import {
   checkRunWrite,
   commentWrite,
@@ -97,7 +98,7 @@ async function endWaitingCheck(context: WorkflowRunContext, key: RunKey, artifac
  * head commit and one comment per model on each of its pull requests. Keyed by run and attempt, so a
  * redelivered or repeated event writes nothing new.
  */
-export function publishResults(app: Probot) {
+export function publishResults(app: Probot, configs: ConfigCache) {
   return async (context: WorkflowRunContext): Promise<void> => {
     const run = context.payload.workflow_run;
     // A fork's run executes the fork's workflow file, so its artifact could say anything: it is never
@@ -109,7 +110,7 @@ export function publishResults(app: Probot) {
       );
       return;
     }
-    const config = await loadConfig(context, run.head_sha);
+    const config = await loadConfig(context, run.head_sha, configs);
     if (!config) return;
     const { owner, repo } = context.repo();
     const { data: listed } = await context.octokit.rest.actions.listWorkflowRunArtifacts({

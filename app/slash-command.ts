@@ -1,4 +1,5 @@
 import type { Context, Probot } from 'probot';
+import type { ConfigCache } from '../core/app/config-cache.js';
 import { type Authorization, authorizeCommand } from '../core/commands/authorize-command.js';
 import {
   formatCommand,
@@ -83,7 +84,7 @@ async function rollbackAtOnce(
  * silently, a short reply. The app's reaction marks a comment as answered: a redelivered or repeated event
  * for it changes nothing.
  */
-export function slashCommand(app: Probot) {
+export function slashCommand(app: Probot, configs: ConfigCache) {
   return async (context: CommentContext): Promise<void> => {
     const { comment, issue } = context.payload;
     const author = comment.user?.login;
@@ -116,7 +117,7 @@ export function slashCommand(app: Probot) {
       });
     };
     const { data: pull } = await context.octokit.rest.pulls.get({ owner, repo, pull_number: issue.number });
-    const config = await loadConfig(context, pull.head.sha);
+    const config = await loadConfig(context, pull.head.sha, configs);
     if (!config)
       return answer(
         'confused',

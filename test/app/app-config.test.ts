@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppHarness } from './app-harness.js';
+import { type PushedRepository, pushEvent } from './push-event.js';
 import { artifactZip, gateReport, workflowRunCompleted } from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
@@ -12,6 +13,13 @@ const deliverThrice = async (event: string, payload: unknown) =>
 beforeAll(() => harness.start(), 30_000);
 afterAll(() => harness.stop());
 
+/** `.github/gantry.yml` committed to the default branch, and the push GitHub then sends. */
+async function configure(text: string): Promise<void> {
+  simulator.commit(REPO, { '.github/gantry.yml': text }, { branch: 'main' });
+  const repository = workflowRunCompleted(1, 'head', []).repository as PushedRepository;
+  expect(await harness.deliver('push', pushEvent(repository, ['.github/gantry.yml']))).toBe(200);
+}
+
 /** A run on a new pull request with a passing gate report; returns the head commit. */
 function runWithResults(run: number, pull: number, artifact = 'gantry-results'): string {
   const head = simulator.commit(REPO, { 'model.yml': `name: acme/chat\n# ${run}\n` });
@@ -22,11 +30,7 @@ function runWithResults(run: number, pull: number, artifact = 'gantry-results'):
 
 describe('.github/gantry.yml', () => {
   it('is read from the default branch: its artifact name and comment switch are followed', async () => {
-    simulator.commit(
-      REPO,
-      { '.github/gantry.yml': 'artifact: model-results\ncomment: false\n' },
-      { branch: 'main' },
-    );
+    await configure('artifact: model-results\ncomment: false\n');
     const ignored = runWithResults(301, 11);
     await deliverThrice('workflow_run', workflowRunCompleted(301, ignored, [11]));
     expect(state().checkRuns.filter((r) => r.head_sha === ignored)).toHaveLength(0);
@@ -41,11 +45,7 @@ describe('.github/gantry.yml', () => {
   });
 
   it('when invalid, is reported once as a failing gantry/config check at the place to fix, and nothing else is done', async () => {
-    simulator.commit(
-      REPO,
-      { '.github/gantry.yml': '# Gantry\nworkflow: bench\ncomment: yes\npermissions:\n  promote: write\n' },
-      { branch: 'main' },
-    );
+    await configure('# Gantry\nworkflow: bench\ncomment: yes\npermissions:\n  promote: write\n');
     const head = runWithResults(303, 13);
     await deliverThrice('workflow_run', workflowRunCompleted(303, head, [13]));
     const runs = state().checkRuns.filter((r) => r.head_sha === head);
@@ -69,7 +69,7 @@ describe('.github/gantry.yml', () => {
   });
 
   it('that is not YAML is reported too', async () => {
-    simulator.commit(REPO, { '.github/gantry.yml': 'workflow: [unclosed\n' }, { branch: 'main' });
+    await configure('workflow: [unclosed\n');
     const head = runWithResults(304, 14);
     await deliverThrice('workflow_run', workflowRunCompleted(304, head, [14]));
     const runs = state().checkRuns.filter((r) => r.head_sha === head);

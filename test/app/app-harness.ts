@@ -10,10 +10,13 @@ const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as
   examples: Record<string, unknown>[];
 }[];
 
-/** GitHub's own example payload of an event and action (the `index`th when there are several). */
-export function example(name: string, action: string, index = 0): Record<string, unknown> {
+/**
+ * GitHub's own example payload of an event and action (the `index`th when there are several); `action`
+ * undefined for an event that has none (`push`).
+ */
+export function example(name: string, action: string | undefined, index = 0): Record<string, unknown> {
   const found = examples.find((e) => e.name === name)!.examples.filter((e) => e.action === action)[index];
-  if (!found) throw new Error(`no example of ${name}.${action}`);
+  if (!found) throw new Error(`no example of ${name}${action ? `.${action}` : ''}`);
   return structuredClone(found);
 }
 

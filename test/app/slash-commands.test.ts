@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AppHarness } from './app-harness.js';
+import { AppHarness, example } from './app-harness.js';
 import { PRODUCTION } from './promotion-fixtures.js';
+import { type PushedRepository, pushEvent } from './push-event.js';
 import { commentCreated } from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
@@ -179,22 +180,25 @@ describe('slash commands', () => {
     expect(simulator.violations).toEqual([]);
   });
   it('follows .github/gantry.yml: commands off, a stricter role, and an invalid file answered with its check', async () => {
-    const config = (text: string) =>
+    const repository = example('issue_comment', 'created').repository as PushedRepository;
+    const config = async (text: string) => {
       simulator.commit(
         REPO,
         { '.gantry/environments/production.yml': PRODUCTION, '.github/gantry.yml': text },
         { branch: 'master' },
       );
-    config('commands: false\n');
+      expect(await harness.deliver('push', pushEvent(repository, ['.github/gantry.yml']))).toBe(200);
+    };
+    await config('commands: false\n');
     const off = await comment('/benchmark', 'alice');
     expect(reactionsTo(off)).toEqual([]);
 
-    config('permissions:\n  benchmark: maintain\n');
+    await config('permissions:\n  benchmark: maintain\n');
     const strict = await comment('/benchmark', 'alice');
     expect(reactionsTo(strict)).toEqual(['-1']);
     expect(replies().at(-1)).toContain('it needs the maintain role or above, and you have write');
 
-    config('commands: sometimes\n');
+    await config('commands: sometimes\n');
     const broken = await comment('/benchmark', 'maria');
     expect(reactionsTo(broken)).toEqual(['confused']);
     expect(replies().at(-1)).toContain('`.github/gantry.yml` is invalid (see the gantry/config check)');
