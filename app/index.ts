@@ -62,7 +62,7 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
     ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'],
     handle(validateManifests),
   );
-  app.on('workflow_run.completed', handle(publishResults(app, configs)));
+  app.on('workflow_run.completed', handle(publishResults(configs)));
   app.on(['check_run.rerequested', 'check_run.requested_action'], handle(rerunBenchmark(configs)));
   app.on('issue_comment.created', handle(slashCommand(app, configs)));
   app.on('push', handle(forgetChangedConfig(configs)));

@@ -1,4 +1,4 @@
-import type { Context, Probot } from 'probot';
+import type { Context } from 'probot';
 import type { ConfigCache } from '../core/app/config-cache.js';
 import {
   checkRunWrite,
@@ -11,53 +11,33 @@ import {
   unreadableResultsCheck,
   withRunLine,
 } from '../core/app/gate-check.js';
+import type { GateCommentWrite } from '../core/app/gate-mutation.js';
+import type { GatePull } from '../core/app/gate-targets.js';
 import { readResultsArtifact } from '../core/app/read-results-artifact.js';
 import { GATE_CHECK_NAME } from '../core/report/check-run-output.js';
 import { commentMarker, prComment } from '../core/report/pr-comment.js';
 import type { GateReport } from '../schemas/gate-report.js';
-import { botLogin } from './bot-login.js';
 import { loadConfig } from './load-config.js';
+import { readGateTargets } from './read-gate-targets.js';
 import { writeCheckRun } from './write-check-run.js';
+import { writeGateResults } from './write-gate-results.js';
 
 type WorkflowRunContext = Context<'workflow_run.completed'>;
 
-/** The pull requests a run belongs to: named by GitHub, or (dispatched runs, forks) found by its head commit. */
-async function pullRequestsOf(context: WorkflowRunContext): Promise<number[]> {
-  const run = context.payload.workflow_run;
-  const named = (run.pull_requests ?? []).flatMap((pr) => (pr ? [pr.number] : []));
-  if (named.length) return named;
-  const { data } = await context.octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-    ...context.repo(),
-    commit_sha: run.head_sha,
-  });
-  return data.filter((pr) => pr.state === 'open').map((pr) => pr.number);
-}
-
-/** Creates or updates the one comment of each model on a pull request, found by its hidden marker. */
-async function upsertComments(
-  context: WorkflowRunContext,
-  bot: string,
-  pullNumber: number,
+/** Each model's one comment on a pull request (found by its hidden marker): created, updated or left. */
+function commentWrites(
+  pull: GatePull,
   reports: readonly GateReport[],
   key: RunKey,
-): Promise<void> {
-  const { owner, repo } = context.repo();
-  const comments = await context.octokit.paginate(context.octokit.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: pullNumber,
-    per_page: 100,
-  });
-  for (const report of reports) {
-    const body = withRunLine(prComment(reportInput(report, context.payload.workflow_run.html_url)), key);
-    const marker = commentMarker(report.model);
-    const mine = comments.find((c) => c.user?.login === bot && c.body?.startsWith(marker));
+  runUrl: string,
+): GateCommentWrite[] {
+  return reports.flatMap((report): GateCommentWrite[] => {
+    const body = withRunLine(prComment(reportInput(report, runUrl)), key);
+    const mine = pull.comments.find((c) => c.body.startsWith(commentMarker(report.model)));
     const write = commentWrite(mine, body, key);
-    if (write.kind === 'update')
-      await context.octokit.rest.issues.updateComment({ owner, repo, comment_id: write.id, body });
-    else if (write.kind === 'create')
-      await context.octokit.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body });
-  }
+    if (write.kind === 'create') return [{ kind: 'create', subjectId: pull.id, body }];
+    return write.kind === 'update' ? [{ kind: 'update', id: write.id, body }] : [];
+  });
 }
 
 /**
@@ -98,7 +78,7 @@ async function endWaitingCheck(context: WorkflowRunContext, key: RunKey, artifac
  * head commit and one comment per model on each of its pull requests. Keyed by run and attempt, so a
  * redelivered or repeated event writes nothing new.
  */
-export function publishResults(app: Probot, configs: ConfigCache) {
+export function publishResults(configs: ConfigCache) {
   return async (context: WorkflowRunContext): Promise<void> => {
     const run = context.payload.workflow_run;
     // A fork's run executes the fork's workflow file, so its artifact could say anything: it is never
@@ -142,40 +122,29 @@ export function publishResults(app: Probot, configs: ConfigCache) {
       reading = readResultsArtifact(new Uint8Array(data as ArrayBuffer));
     }
     const valid = reading.problems.length === 0;
-    const { data: existing } = await context.octokit.rest.checks.listForRef({
-      owner,
-      repo,
-      ref: run.head_sha,
-      check_name: GATE_CHECK_NAME,
-    });
-    const write = checkRunWrite(existing.check_runs, key);
-    if (write.kind !== 'skip')
-      await writeCheckRun(
-        context,
-        {
-          name: GATE_CHECK_NAME,
-          head_sha: run.head_sha,
-          external_id: formatRunKey(key),
-          details_url: run.html_url,
-          actions: [{ ...RERUN_ACTION }],
-          ...(write.kind === 'update' ? { id: write.id } : {}),
-        },
-        valid
-          ? gateCheck(
-              reading.reports.map((r) => r.report),
-              run.html_url,
-            )
-          : unreadableResultsCheck(reading.problems, config.artifact),
-      );
-    if (!valid || !config.comment) return;
-    const bot = await botLogin(app);
-    for (const pullNumber of await pullRequestsOf(context))
-      await upsertComments(
-        context,
-        bot,
-        pullNumber,
-        reading.reports.map((r) => r.report),
-        key,
-      );
+    const reports = reading.reports.map((r) => r.report);
+    const named = (run.pull_requests ?? []).flatMap((pr) => (pr ? [pr.number] : []));
+    // A dispatched run names no pull request: those whose head is its commit are found instead.
+    const pulls = valid && config.comment ? (named.length ? named : 'of-head-commit') : [];
+    const targets = await readGateTargets(context, run.head_sha, pulls);
+    const checkWrite = checkRunWrite(targets.checkRuns, key);
+    const check =
+      checkWrite.kind === 'skip'
+        ? undefined
+        : {
+            target: {
+              name: GATE_CHECK_NAME,
+              head_sha: run.head_sha,
+              external_id: formatRunKey(key),
+              details_url: run.html_url,
+              actions: [{ ...RERUN_ACTION }],
+              ...(checkWrite.kind === 'update' ? { checkRunId: checkWrite.id } : {}),
+            },
+            content: valid
+              ? gateCheck(reports, run.html_url)
+              : unreadableResultsCheck(reading.problems, config.artifact),
+          };
+    const comments = targets.pulls.flatMap((pull) => commentWrites(pull, reports, key, run.html_url));
+    await writeGateResults(context, targets.repositoryId, check, comments);
   };
 }

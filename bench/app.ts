@@ -87,31 +87,37 @@ const kinds: Kind[] = [
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-const rows = [];
-// One event first, so the installation token and the app's identity are fetched outside the figures.
-await harness.deliver('pull_request', kinds[4]!.prepare(EVENTS).payload);
-for (const kind of kinds) {
+
+/** Delivers `count` events of a kind (numbered from `first`) and measures them. */
+async function measure(kind: Kind, name: string, count: number, first = 0) {
   const times: number[] = [];
   const before = simulator.calls.length;
   const started = performance.now();
-  for (let i = 0; i < EVENTS; i++) {
+  for (let i = first; i < first + count; i++) {
     const { event, payload, id } = kind.prepare(i);
     const t0 = performance.now();
     const status = await harness.deliver(event, payload, id ?? randomUUID());
     times.push(performance.now() - t0);
-    if (status !== 200) throw new Error(`${kind.name}: delivery ${i} answered ${status}`);
+    if (status !== 200) throw new Error(`${name}: delivery ${i} answered ${status}`);
   }
   const seconds = (performance.now() - started) / 1000;
   times.sort((a, b) => a - b);
-  rows.push({
-    kind: kind.name,
-    events: EVENTS,
-    events_per_s: Math.round(EVENTS / seconds),
+  return {
+    kind: name,
+    events: count,
+    events_per_s: Math.round(count / seconds),
     p50_ms: Number(percentile(times, 0.5).toFixed(1)),
     p99_ms: Number(percentile(times, 0.99).toFixed(1)),
-    api_calls_per_event: Number(((simulator.calls.length - before) / EVENTS).toFixed(2)),
-  });
+    api_calls_per_event: Number(((simulator.calls.length - before) / count).toFixed(2)),
+  };
 }
+
+// One event first, so the installation token and the app's identity are fetched outside the figures.
+await harness.deliver('pull_request', kinds[4]!.prepare(EVENTS).payload);
+// The repository's first results read its configuration, which the app then keeps until a push changes
+// it: measured on its own, so the rows below are the steady state.
+const rows = [await measure(kinds[0]!, `${kinds[0]!.name}, the first in a repository`, 1, EVENTS + 1)];
+for (const kind of kinds) rows.push(await measure(kind, kind.name, EVENTS));
 await harness.stop();
 if (simulator.violations.length)
   throw new Error(`the simulator saw requests GitHub would refuse:\n${simulator.violations.join('\n')}`);

@@ -130,9 +130,9 @@ export function withRunLine(comment: string, key: RunKey): string {
   return Buffer.byteLength(comment + line) <= SUMMARY_BYTES ? comment + line : comment;
 }
 
-/** A check run already on the commit, as the checks API lists it. */
-export interface ExistingCheckRun {
-  id: number;
+/** A check run already on the commit: its id (a number in REST, a node id in GraphQL), status and key. */
+export interface ExistingCheckRun<Id = number> {
+  id: Id;
   status: string;
   external_id: string | null;
 }
@@ -142,10 +142,10 @@ export interface ExistingCheckRun {
  * this run (or a later one) was already written, update a run still waiting (a re-run asked for),
  * otherwise create one.
  */
-export function checkRunWrite(
-  existing: readonly ExistingCheckRun[],
+export function checkRunWrite<Id>(
+  existing: readonly ExistingCheckRun<Id>[],
   key: RunKey,
-): { kind: 'skip' } | { kind: 'update'; id: number } | { kind: 'create' } {
+): { kind: 'skip' } | { kind: 'update'; id: Id } | { kind: 'create' } {
   const written = existing.filter((r) => r.status === 'completed').map((r) => parseRunKey(r.external_id));
   if (written.some((w) => w && !isStale(w, key))) return { kind: 'skip' };
   const waiting = existing.find((r) => r.status !== 'completed');
@@ -156,11 +156,11 @@ export function checkRunWrite(
  * What to do with a model's results comment: the same results, or a later run's already there, leave it
  * (a late or repeated event changes nothing); otherwise update the comment, or create it.
  */
-export function commentWrite(
-  mine: { id: number; body?: string | null | undefined } | undefined,
+export function commentWrite<Id>(
+  mine: { id: Id; body?: string | null | undefined } | undefined,
   body: string,
   key: RunKey,
-): { kind: 'skip' } | { kind: 'update'; id: number } | { kind: 'create' } {
+): { kind: 'skip' } | { kind: 'update'; id: Id } | { kind: 'create' } {
   if (!mine) return { kind: 'create' };
   if (mine.body === body || isStale(key, parseRunKey(mine.body))) return { kind: 'skip' };
   return { kind: 'update', id: mine.id };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { GraphqlEndpoint } from './graphql-endpoint.js';
 import { GitHubOpenApi } from './openapi-validator.js';
 import {
   artifact,
@@ -128,6 +129,7 @@ export class GitHubSimulator {
   readonly calls: { method: string; path: string; status: number }[] = [];
   private readonly repos = new Map<string, Repository>();
   private readonly api = githubOpenApi();
+  private readonly graphql = new GraphqlEndpoint(this);
   private readonly faults: { method: string; template: string; status: number; times: number }[] = [];
   private server?: Server;
   private nextId = 1000;
@@ -206,6 +208,11 @@ export class GitHubSimulator {
     this.faults.push({ method, template, status, times });
   }
 
+  /** The next `times` executions of a top-level GraphQL field (`addComment` …) fail, those before it done. */
+  failGraphqlField(name: string, times = 1): void {
+    this.graphql.failField(name, times);
+  }
+
   /**
    * The share of requests answered 502 before they change anything, drawn from a seeded generator so a
    * failing run can be repeated; 0 for none.
@@ -229,6 +236,16 @@ export class GitHubSimulator {
 
   /** What the app's own comments and reactions are, as GitHub attributes them to its bot user. */
   botLogin = BOT_LOGIN;
+
+  /** A new id for a created object: ids are unique across the simulator, as GitHub's are. */
+  newId(): number {
+    return this.nextId++;
+  }
+
+  /** The repositories that exist: made by a test or by a request that wrote to them. */
+  repositoryNames(): string[] {
+    return [...this.repos.keys()];
+  }
 
   /** Endpoints simulated in their own modules (release-routes.ts), added to the table. */
   addRoutes(routes: Record<string, Handler>): void {
@@ -728,6 +745,9 @@ export class GitHubSimulator {
           .writeHead(status, { 'content-type': 'application/json', ...headers })
           .end(JSON.stringify(payload));
     };
+    // GitHub Enterprise Server answers GraphQL at /api/graphql.
+    if (request.method === 'POST' && /^(\/api)?\/graphql$/.test(url.pathname))
+      return this.answerGraphql(body, reply);
     const matched = this.api.match(request.method!, url.pathname);
     if (!matched) {
       this.violations.push(`${request.method} ${url.pathname}: no such GitHub endpoint`);
@@ -747,27 +767,8 @@ export class GitHubSimulator {
         body: { message: 'Validation Failed', documentation_url: '', errors: refused },
       });
     }
-    const fault = this.faults.find(
-      (f) => f.method === request.method && f.template === operation.template && f.times > 0,
-    );
-    if (fault || (this.faultRate > 0 && this.random() < this.faultRate)) {
-      if (fault) fault.times--;
-      if (!fault && this.random() < this.secondaryRateLimitShare)
-        return reply({
-          status: 403,
-          headers: { 'retry-after': '1' },
-          body: {
-            message:
-              'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-            documentation_url:
-              'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-          },
-        });
-      return reply({
-        status: fault?.status ?? 502,
-        body: { message: 'Simulated failure', documentation_url: '' },
-      });
-    }
+    const fault = this.fault(request.method!, operation.template);
+    if (fault) return reply(fault);
     const handler = this.routes[`${request.method} ${operation.template}`];
     if (!handler) {
       this.violations.push(`${request.method} ${operation.template}: not simulated`);
@@ -781,6 +782,43 @@ export class GitHubSimulator {
         `${request.method} ${operation.template} -> ${result.status}: ${wrong.join('; ')}`,
       );
     reply(result);
+  }
+
+  /** A failure to answer instead of handling the request, before it changes anything; none most times. */
+  private fault(method: string, template: string): Reply | undefined {
+    const named = this.faults.find((f) => f.method === method && f.template === template && f.times > 0);
+    if (!named && !(this.faultRate > 0 && this.random() < this.faultRate)) return undefined;
+    if (named) named.times--;
+    if (!named && this.random() < this.secondaryRateLimitShare)
+      return {
+        status: 403,
+        headers: { 'retry-after': '1' },
+        body: {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url:
+            'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+        },
+      };
+    return { status: named?.status ?? 502, body: { message: 'Simulated failure', documentation_url: '' } };
+  }
+
+  /**
+   * POST /graphql: a document GitHub's schema refuses is answered as GitHub does (200, `errors`) and is a
+   * violation; faults strike as on REST requests (named with the template `/graphql`).
+   */
+  private async answerGraphql(body: unknown, reply: (r: Reply) => void): Promise<void> {
+    const checked = this.graphql.check(body);
+    if ('errors' in checked) {
+      this.violations.push(`POST /graphql: GitHub would refuse: ${checked.errors.join('; ')}`);
+      return reply({ status: 200, body: { errors: checked.errors.map((message) => ({ message })) } });
+    }
+    const fault = this.fault('POST', '/graphql');
+    if (fault) return reply(fault);
+    reply({
+      status: 200,
+      body: await this.graphql.run(checked.document, checked.variables, this.violations),
+    });
   }
 
   async start(): Promise<void> {

@@ -38,6 +38,17 @@ export function userId(login: string): number {
   return id + 1;
 }
 
+/** Global node ids: opaque to clients, and naming their repository so the simulator can find them. */
+const nodeScope = (full: string) => Buffer.from(full).toString('base64url');
+export const repositoryNodeId = (full: string) => `R_${nodeScope(full)}`;
+export const pullNodeId = (full: string, number: number) => `PR_${nodeScope(full)}.${number}`;
+export function parseNodeId(id: string): { kind: string; full: string; number?: number } | undefined {
+  const found = /^([A-Z]+)_([A-Za-z0-9_-]+)(?:\.(\d+))?$/.exec(id);
+  if (!found) return undefined;
+  const full = Buffer.from(found[2]!, 'base64url').toString('utf8');
+  return { kind: found[1]!, full, ...(found[3] ? { number: Number(found[3]) } : {}) };
+}
+
 export const APP_SLUG = 'gantry';
 export const BOT_LOGIN = `${APP_SLUG}[bot]`;
 
@@ -218,7 +229,7 @@ export function pull(full: string, p: PullState) {
     ...examplePull,
     url,
     id: 500_000 + p.number,
-    node_id: `PR_${p.number}`,
+    node_id: pullNodeId(full, p.number),
     html_url: `https://github.com/${full}/pull/${p.number}`,
     issue_url: `${API}/repos/${full}/issues/${p.number}`,
     number: p.number,

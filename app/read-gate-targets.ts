@@ -1,0 +1,45 @@
+import type { Context } from 'probot';
+import {
+  type CommentPageAnswer,
+  commentPageQuery,
+  commentsOf,
+  type GateTargets,
+  type GateTargetsAnswer,
+  gateTargetsOf,
+  gateTargetsQuery,
+  type PullSelection,
+} from '../core/app/gate-targets.js';
+import { GATE_CHECK_NAME } from '../core/report/check-run-output.js';
+
+/**
+ * The gate check's runs on `sha` and the app's comments on the chosen pull requests: one GraphQL request,
+ * and one more per further page of a pull request with over 100 comments.
+ */
+export async function readGateTargets(
+  context: Context,
+  sha: string,
+  pulls: PullSelection,
+): Promise<GateTargets> {
+  const { owner, repo } = context.repo();
+  const readsPulls = pulls === 'of-head-commit' || pulls.length > 0;
+  const answer = await context.octokit.graphql<GateTargetsAnswer>(gateTargetsQuery(pulls), {
+    owner,
+    name: repo,
+    sha,
+    checkName: GATE_CHECK_NAME,
+    ...(readsPulls ? { after: null } : {}),
+  });
+  const targets = gateTargetsOf(answer, pulls);
+  for (const pull of targets.pulls) {
+    let after = pull.moreAfter;
+    while (after) {
+      const page = await context.octokit.graphql<CommentPageAnswer>(commentPageQuery, { id: pull.id, after });
+      const more = commentsOf(
+        page.node?.comments ?? { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
+      );
+      pull.comments.push(...more.comments);
+      after = more.moreAfter;
+    }
+  }
+  return targets;
+}
