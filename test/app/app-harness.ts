@@ -1,7 +1,9 @@
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import Bottleneck from 'bottleneck';
+import { createNodeMiddleware, Probot } from 'probot';
+import { GantryOctokit } from '../../app/gantry-octokit.js';
 import gantryApp from '../../app/index.js';
 import { GitHubSimulator } from '../github-simulator/github-simulator.js';
 
@@ -39,21 +41,29 @@ export class AppHarness {
   private server?: Server;
   url = '';
 
-  /** `retries`: Octokit's retry plugin on (as in production, without its waits) instead of off. */
-  constructor(private readonly options: { retries?: boolean } = {}) {}
+  /**
+   * `retries`: Octokit's retry plugin on (as in production, without its waits) instead of off.
+   * `throttling`: the app's rate-limit handling on too, waiting milliseconds where GitHub asks for
+   * seconds, and without the second between writes Probot keeps in production.
+   */
+  constructor(private readonly options: { retries?: boolean; throttling?: boolean } = {}) {}
 
   async start(): Promise<void> {
     await this.simulator.start();
+    const unpaced = () => new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 });
     const probot = new Probot({
       appId: 1,
       privateKey: generatePrivateKey(),
       secret: SECRET,
       baseUrl: this.simulator.url,
-      // Tests must see a refused request at once: no throttling and, unless asked for, no retries.
-      Octokit: ProbotOctokit.defaults((options: Record<string, { [key: string]: unknown }>) => ({
+      // Tests must see a refused request at once: unless asked for, no throttling and no retries.
+      Octokit: GantryOctokit.defaults((options: Record<string, { [key: string]: unknown }>) => ({
         ...options,
-        throttle: { ...options.throttle, enabled: false },
-        retry: this.options.retries ? { retryAfterBaseValue: 1 } : { enabled: false },
+        throttle: this.options.throttling
+          ? { ...options.throttle, retryAfterBaseValue: 1, write: unpaced(), notifications: unpaced() }
+          : { ...options.throttle, enabled: false },
+        retry:
+          this.options.retries || this.options.throttling ? { retryAfterBaseValue: 1 } : { enabled: false },
       })),
       logLevel: 'fatal',
     });

@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppHarness } from './app-harness.js';
-import {
-  artifactZip,
-  commentCreated,
-  gateReport,
-  standardRepository,
-  workflowRunCompleted,
-} from './results-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { artifactZip, commentCreated, gateReport, workflowRunCompleted } from './results-fixtures.js';
+import { standardApp } from './standard-app.js';
 
 const REPO = 'Codertocat/Hello-World';
-const harness = new AppHarness({ retries: true });
+const harness = standardApp(REPO, { retries: true });
 const simulator = harness.simulator;
 const state = () => simulator.repository(REPO);
-
-beforeAll(async () => {
-  await harness.start();
-  standardRepository(simulator, REPO);
-}, 30_000);
-afterAll(() => harness.stop());
 
 const deliverUntilHandled = harness.deliverUntilHandled.bind(harness);
 

@@ -1,26 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppHarness } from './app-harness.js';
-import {
-  artifactZip,
-  commentCreated,
-  gateReport,
-  standardRepository,
-  workflowRunCompleted,
-} from './results-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { artifactZip, commentCreated, gateReport, workflowRunCompleted } from './results-fixtures.js';
+import { standardApp } from './standard-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 /** Nine deliveries per pull request: 112 pull requests replay 1,008 deliveries (APP_REPLAY_PULLS sets it). */
 const PULLS = Number(process.env.APP_REPLAY_PULLS ?? 112);
-const harness = new AppHarness();
+const harness = standardApp(REPO);
 const simulator = harness.simulator;
 const state = () => simulator.repository(REPO);
-
-beforeAll(async () => {
-  await harness.start();
-  standardRepository(simulator, REPO);
-}, 30_000);
-afterAll(() => harness.stop());
 
 let seed = 42;
 /** A seeded generator, so a failing order can be replayed. */
