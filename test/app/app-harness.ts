@@ -1,4 +1,4 @@
-import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import Bottleneck from 'bottleneck';
@@ -6,6 +6,7 @@ import { createNodeMiddleware, Probot } from 'probot';
 import { GantryOctokit } from '../../app/gantry-octokit.js';
 import gantryApp from '../../app/index.js';
 import { GitHubSimulator } from '../github-simulator/github-simulator.js';
+import { WEBHOOK_SECRET } from '../github-simulator/webhook-deliveries.js';
 
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
   name: string;
@@ -25,8 +26,6 @@ export function example(name: string, action: string | undefined, index = 0): Re
 /** Most examples lack the installation an app's deliveries carry. */
 export const INSTALLATION = { id: 42, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI=' };
 
-const SECRET = 'webhook-secret';
-
 export function generatePrivateKey(): string {
   return generateKeyPairSync('rsa', {
     modulusLength: 2048,
@@ -40,6 +39,8 @@ export class AppHarness {
   readonly simulator = new GitHubSimulator();
   private server?: Server;
   url = '';
+  /** The app's Probot, for what runs outside deliveries (the sweep of failed deliveries). */
+  probot!: Probot;
 
   /**
    * `retries`: Octokit's retry plugin on (as in production, without its waits) instead of off.
@@ -51,10 +52,10 @@ export class AppHarness {
   async start(): Promise<void> {
     await this.simulator.start();
     const unpaced = () => new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 });
-    const probot = new Probot({
+    this.probot = new Probot({
       appId: 1,
       privateKey: generatePrivateKey(),
-      secret: SECRET,
+      secret: WEBHOOK_SECRET,
       baseUrl: this.simulator.url,
       // Tests must see a refused request at once: unless asked for, no throttling and no retries.
       Octokit: GantryOctokit.defaults((options: Record<string, { [key: string]: unknown }>) => ({
@@ -67,9 +68,12 @@ export class AppHarness {
       })),
       logLevel: 'fatal',
     });
-    this.server = createServer(await createNodeMiddleware(gantryApp, { probot, webhooksPath: '/' }));
+    this.server = createServer(
+      await createNodeMiddleware(gantryApp, { probot: this.probot, webhooksPath: '/' }),
+    );
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.simulator.webhooks.target = `${this.url}/`;
   }
 
   async stop(): Promise<void> {
@@ -80,7 +84,7 @@ export class AppHarness {
 
   /** Delivers a webhook as GitHub does: JSON body, event headers and an HMAC-SHA256 signature. */
   async deliver(event: string, payload: unknown, id: string = randomUUID()): Promise<number> {
-    return deliver(`${this.url}/`, event, payload, id);
+    return this.simulator.webhooks.send(event, payload, id);
   }
 
   /**
@@ -111,27 +115,3 @@ export class AppHarness {
     return failed;
   }
 }
-
-export async function deliver(
-  url: string,
-  event: string,
-  payload: unknown,
-  id: string = randomUUID(),
-): Promise<number> {
-  const body = JSON.stringify(payload);
-  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': event,
-      'x-github-delivery': id,
-      'x-hub-signature-256': signature,
-    },
-    body,
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
-export { SECRET };

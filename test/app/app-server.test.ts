@@ -6,8 +6,9 @@ import { GitHubSimulator } from '../github-simulator/github-simulator.js';
 import { SimulatedInstallations } from '../github-simulator/installation-routes.js';
 import { SimulatedReleases } from '../github-simulator/release-routes.js';
 import { simulatorOctokit } from '../github-simulator/simulator-octokit.js';
+import { deliverWebhook, WEBHOOK_SECRET } from '../github-simulator/webhook-deliveries.js';
 import { versionDraft } from '../registry/registry-contract.js';
-import { deliver, generatePrivateKey, SECRET } from './app-harness.js';
+import { generatePrivateKey } from './app-harness.js';
 import { artifactZip, gateReport, workflowRunCompleted } from './results-fixtures.js';
 
 const REPO = 'Codertocat/Hello-World';
@@ -52,7 +53,7 @@ beforeAll(async () => {
       NODE_ENV: 'production',
       APP_ID: '1',
       PRIVATE_KEY: generatePrivateKey(),
-      WEBHOOK_SECRET: SECRET,
+      WEBHOOK_SECRET: WEBHOOK_SECRET,
       // GitHub Enterprise Server's address form: the simulator serves the API under /api/v3 too.
       GHE_HOST: simulator.url.replace('http://', ''),
       GHE_PROTOCOL: 'http',
@@ -99,7 +100,11 @@ describe('npm run app (the container command)', () => {
     simulator.pullRequest(REPO, 4, head, ['model.yml']);
     simulator.artifact(REPO, 401, 'gantry-results', artifactZip({ 'gate-report.json': gateReport('pass') }));
     expect(
-      await deliver(`${url}/api/github/webhooks`, 'workflow_run', workflowRunCompleted(401, head, [4])),
+      await deliverWebhook(
+        `${url}/api/github/webhooks`,
+        'workflow_run',
+        workflowRunCompleted(401, head, [4]),
+      ),
     ).toBe(200);
     expect(simulator.repository(REPO).checkRuns).toMatchObject([
       { name: 'gantry/gate', conclusion: 'success' },
@@ -129,7 +134,7 @@ describe('npm run app (the container command)', () => {
     const lines = output.split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
-    expect(output).not.toContain(SECRET);
+    expect(output).not.toContain(WEBHOOK_SECRET);
     expect(output).not.toContain('PRIVATE KEY');
 
     // The dashboard of an installed repository: its registry and its deployments, behind the token.

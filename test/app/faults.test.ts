@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { artifactZip, commentCreated, gateReport, workflowRunCompleted } from './results-fixtures.js';
-import { standardApp } from './standard-app.js';
+import { resultsScenario, standardApp } from './standard-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 const harness = standardApp(REPO, { retries: true });
@@ -17,52 +16,22 @@ describe.each([
     simulator.faultRate = 0.2;
     simulator.secondaryRateLimitShare = secondary;
     // Each round has pull requests, runs and comments of its own.
-    const offset = secondary > 0 ? 50 : 0;
-    const heads: string[] = [];
-    for (let i = 0; i < 12; i++) {
-      const head = simulator.commit(
-        REPO,
-        { 'model.yml': `name: acme/chat\n# ${offset + i}\n` },
-        { branch: `change-${offset + i}` },
-      );
-      simulator.pullRequest(REPO, 100 + offset + i, head, ['model.yml'], { ref: `change-${offset + i}` });
-      simulator.artifact(
-        REPO,
-        500 + offset + i,
-        'gantry-results',
-        artifactZip({ 'gate-report.json': gateReport('pass') }),
-      );
-      heads.push(head);
-    }
+    const scenario = resultsScenario(simulator, REPO, {
+      count: 12,
+      first: secondary > 0 ? 150 : 100,
+      kind: 'pass',
+    });
     const callsBefore = simulator.calls.length;
     const dispatchesBefore = state().dispatches.length;
     let failed = 0;
-    for (const [i, head] of heads.entries()) {
-      const n = offset + i;
-      failed += await deliverUntilHandled('workflow_run', workflowRunCompleted(500 + n, head, [100 + n]));
-      failed += await deliverUntilHandled(
-        'issue_comment',
-        commentCreated(100 + n, 9000 + n, '/benchmark', 'alice'),
-      );
-    }
+    for (const { event, payload } of scenario.events) failed += await deliverUntilHandled(event, payload);
     simulator.faultRate = 0;
     simulator.secondaryRateLimitShare = 0;
 
     const calls = simulator.calls.slice(callsBefore);
     expect(calls.filter((c) => c.status === 502).length).toBeGreaterThan(secondary > 0 ? 8 : 20);
     if (secondary > 0) expect(calls.filter((c) => c.status === 403).length).toBeGreaterThan(8);
-    for (const [i, head] of heads.entries()) {
-      const n = offset + i;
-      expect(state().checkRuns.filter((r) => r.head_sha === head)).toMatchObject([
-        { name: 'gantry/gate', conclusion: 'success' },
-      ]);
-      expect(state().comments.filter((c) => c.issue === 100 + n)).toHaveLength(1);
-      expect(
-        state()
-          .reactions.filter((r) => r.comment === 9000 + n)
-          .map((r) => r.content),
-      ).toEqual(['+1']);
-    }
+    scenario.expectHandledOnce();
     // Dispatch is the one write GitHub gives no key for: a retried dispatch after a lost answer could run
     // twice, so only the count of distinct branches is exact.
     const dispatches = state().dispatches.slice(dispatchesBefore);

@@ -16,6 +16,7 @@ import {
   pull,
   reaction,
 } from './simulated-bodies.js';
+import { WebhookDeliveries } from './webhook-deliveries.js';
 
 let openApi: GitHubOpenApi | undefined;
 
@@ -130,6 +131,8 @@ export class GitHubSimulator {
   private readonly repos = new Map<string, Repository>();
   private readonly api = githubOpenApi();
   private readonly graphql = new GraphqlEndpoint(this);
+  /** The webhooks GitHub sends the app, their log and redeliveries. */
+  readonly webhooks = new WebhookDeliveries(() => this.newId());
   private readonly faults: { method: string; template: string; status: number; times: number }[] = [];
   private server?: Server;
   private nextId = 1000;
@@ -822,6 +825,7 @@ export class GitHubSimulator {
   }
 
   async start(): Promise<void> {
+    this.addRoutes(this.webhooks.routes(() => this.url));
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: Error) => {
         this.violations.push(`simulator error: ${error.message}`);
