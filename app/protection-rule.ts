@@ -31,12 +31,14 @@ export async function protectionRule(
   // `sha` (the commit the workflow runs) is in GitHub's schema of the event, not yet in its types.
   const sha = payload.deployment?.sha ?? (payload as { sha?: string }).sha ?? '';
   const runId = runIdOf(payload.deployment_callback_url);
-  const versions = await readRegistry(context).list();
+  const registry = readRegistry(context);
+  // Only the versions of this commit are read in full, not every release of the repository.
+  const [atCommit, pointers] = await Promise.all([registry.list({ gitSha: sha }), registry.environments()]);
   const decision = protectionDecision(
     environment,
     sha,
-    versions.filter((v) => v.git_sha === sha),
-    (model) => versions.find((v) => v.model === model && v.environments.includes(environment))?.version,
+    atCommit,
+    (model) => pointers.find((p) => p.model === model && p.environment === environment)?.version,
   );
   await context.octokit.rest.actions.reviewCustomGatesForRun({
     ...context.repo(),

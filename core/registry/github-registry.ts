@@ -229,8 +229,12 @@ export class GitHubRegistry implements ModelRegistry {
   }
 
   async list(filter: VersionFilter = {}): Promise<ModelVersion[]> {
+    // A release targets its version's commit: versions of other commits are not downloaded at all.
     const releases = (await this.releases()).filter(
-      (r) => !r.draft && (filter.model === undefined || parseVersionTag(r.tag_name)?.model === filter.model),
+      (r) =>
+        !r.draft &&
+        (filter.model === undefined || parseVersionTag(r.tag_name)?.model === filter.model) &&
+        (filter.gitSha === undefined || r.target_commitish === filter.gitSha),
     );
     const stored = (await Promise.all(releases.map((r) => this.versionOf(r)))).filter(
       (v): v is StoredVersion => v !== undefined,

@@ -45,6 +45,8 @@ export interface VersionFilter {
   state?: VersionState;
   /** Only versions current in this environment. */
   environment?: string;
+  /** Only versions recorded at this commit (full SHA). */
+  gitSha?: string;
 }
 
 /** One model's pointer in one environment. */

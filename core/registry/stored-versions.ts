@@ -44,7 +44,13 @@ export function selectVersions(
   filter: VersionFilter,
 ): ModelVersion[] {
   return withState(
-    versions.filter((v) => filter.model === undefined || v.model === filter.model).sort(bySemver),
+    versions
+      .filter(
+        (v) =>
+          (filter.model === undefined || v.model === filter.model) &&
+          (filter.gitSha === undefined || v.git_sha === filter.gitSha),
+      )
+      .sort(bySemver),
     pointers,
   ).filter(
     (v) =>

@@ -163,7 +163,7 @@ export function registryContract(backend: string, setup: () => Promise<RegistryF
     });
 
     it('lists by model and by state, and knows the latest by semantic version', async () => {
-      const { registry, sha } = await withVersions([['1.10.0'], ['1.2.0'], ['1.9.0-rc.1']]);
+      const { registry, sha, commit } = await withVersions([['1.10.0'], ['1.2.0'], ['1.9.0-rc.1']]);
       await registry.record(versionDraft('acme/asr', '3.0.0', sha), alice);
       await registry.record(versionDraft('acme', '0.1.0', sha), alice);
       const chat = await registry.list({ model: 'acme/chat' });
@@ -197,6 +197,19 @@ export function registryContract(backend: string, setup: () => Promise<RegistryF
       );
       expect(await registry.environments('acme')).toEqual([
         { model: 'acme', environment: 'staging', version: '0.1.0' },
+      ]);
+      // By commit: what a deployment of one commit is judged by.
+      const later = await commit();
+      await registry.record(versionDraft('acme/chat', '2.0.0', later), alice);
+      expect((await registry.list({ gitSha: later })).map((v) => `${v.model}@${v.version}`)).toEqual([
+        'acme/chat@2.0.0',
+      ]);
+      expect((await registry.list({ gitSha: sha })).map((v) => v.version)).toEqual([
+        '0.1.0',
+        '3.0.0',
+        '1.2.0',
+        '1.9.0-rc.1',
+        '1.10.0',
       ]);
     });
 
