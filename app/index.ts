@@ -2,6 +2,7 @@ import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { ConfigCache } from '../core/app/config-cache.js';
 import { dashboardHandler } from './dashboard.js';
 import { forgetChangedConfig } from './forget-changed-config.js';
+import { memoizeReads } from './memoize-reads.js';
 import { AppMetrics } from './metrics.js';
 import { promotionStatusCheck } from './promotion-status-check.js';
 import { protectionRule } from './protection-rule.js';
@@ -44,6 +45,7 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
         return;
       }
       metrics.countRequests(context, event);
+      memoizeReads(context.octokit);
       const stop = metrics.latency.startTimer({ event });
       try {
         await handler(context);

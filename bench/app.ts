@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { AppHarness } from '../test/app/app-harness.js';
+import { PromotionBench } from '../test/app/promotion-fixtures.js';
 import {
   artifactZip,
   commentCreated,
@@ -16,6 +17,7 @@ import {
 
 const EVENTS = Number(process.env.APP_BENCH_EVENTS ?? 200);
 const REPO = 'Codertocat/Hello-World';
+// One harness per part: the promotion repository has a history of its own.
 
 const harness = new AppHarness();
 await harness.start();
@@ -121,6 +123,73 @@ for (const kind of kinds) rows.push(await measure(kind, kind.name, EVENTS));
 await harness.stop();
 if (simulator.violations.length)
   throw new Error(`the simulator saw requests GitHub would refuse:\n${simulator.violations.join('\n')}`);
+
+// Promotions, one after another on a repository of their own: each version's promotion pull request is
+// opened, approved by an owner and merged, and its commit then asks the protection rule for production.
+const PROMOTIONS = Number(process.env.APP_BENCH_PROMOTIONS ?? 30);
+const promotionHarness = new AppHarness();
+await promotionHarness.start();
+const promotion = new PromotionBench(promotionHarness);
+const versions = Array.from({ length: PROMOTIONS }, (_, i) => `1.${3 + i}.0`);
+// Each version passed its gate against the one production runs when its turn comes.
+await promotion.setUp(versions.map((v, i) => [v, 'pass', `1.${2 + i}.0`] as const));
+const promotionKinds = {
+  opened: 'pull_request.opened: a promotion pull request → gantry/promotion',
+  review: 'pull_request_review.submitted: an owner approves a promotion',
+  merged: 'pull_request.closed: a merged promotion → release, deployment, audit entry',
+  protection: 'deployment_protection_rule.requested: approve a deployment by its gate',
+} as const;
+const measured = new Map<string, { times: number[]; calls: number }>();
+async function timed(kind: string, event: string, payload: unknown): Promise<void> {
+  const entry = measured.get(kind) ?? { times: [], calls: 0 };
+  measured.set(kind, entry);
+  const before = promotionHarness.simulator.calls.length;
+  const t0 = performance.now();
+  const status = await promotionHarness.deliver(event, payload);
+  entry.times.push(performance.now() - t0);
+  entry.calls += promotionHarness.simulator.calls.length - before;
+  if (status !== 200) throw new Error(`${kind}: answered ${status}`);
+}
+for (const [i, version] of versions.entries()) {
+  const number = 100 + i;
+  const { head } = promotion.promotionPull(number, version, 'alice');
+  await timed(
+    promotionKinds.opened,
+    'pull_request',
+    promotion.pullPayload('pull_request', 'opened', number, head),
+  );
+  const review = promotion.promotions.review(REPO, number, 'maria', 'APPROVED', head);
+  await timed(
+    promotionKinds.review,
+    'pull_request_review',
+    promotion.reviewPayload(review, 'submitted', head),
+  );
+  await timed(promotionKinds.merged, 'pull_request', promotion.merge(number, head));
+  await timed(
+    promotionKinds.protection,
+    'deployment_protection_rule',
+    promotion.protectionRequest(7000 + i, promotion.shas[version]!),
+  );
+}
+await promotionHarness.stop();
+if (promotionHarness.simulator.violations.length)
+  throw new Error(
+    `the simulator saw requests GitHub would refuse:\n${promotionHarness.simulator.violations.join('\n')}`,
+  );
+const deployed = promotion.releases.repository(REPO).deployments.length;
+if (deployed !== PROMOTIONS)
+  throw new Error(`${deployed} deployments recorded for ${PROMOTIONS} merged promotions`);
+for (const [kind, { times, calls }] of measured) {
+  times.sort((a, b) => a - b);
+  rows.push({
+    kind,
+    events: times.length,
+    events_per_s: Math.round(times.length / (times.reduce((a, b) => a + b, 0) / 1000)),
+    p50_ms: Number(percentile(times, 0.5).toFixed(1)),
+    p99_ms: Number(percentile(times, 0.99).toFixed(1)),
+    api_calls_per_event: Number((calls / times.length).toFixed(2)),
+  });
+}
 
 console.log('| event | n | events/s | p50 ms | p99 ms | API calls/event |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');

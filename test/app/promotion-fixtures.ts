@@ -150,6 +150,43 @@ export class PromotionBench {
     });
   }
 
+  /** A `deployment_protection_rule.requested` payload in the shape of GitHub's schema of the event. */
+  protectionRequest(run: number, sha: string) {
+    const opened = example('pull_request', 'opened');
+    const repository = opened.repository as Record<string, unknown>;
+    return {
+      action: 'requested',
+      environment: 'production',
+      event: 'push',
+      sha,
+      ref: 'refs/heads/master',
+      deployment_callback_url: `https://api.github.com/repos/${REPO}/actions/runs/${run}/deployment_protection_rule`,
+      deployment: {
+        url: `https://api.github.com/repos/${REPO}/deployments/${run}`,
+        id: run,
+        node_id: `DE_${run}`,
+        sha,
+        ref: 'master',
+        task: 'deploy',
+        payload: {},
+        original_environment: 'production',
+        environment: 'production',
+        description: null,
+        creator: opened.sender,
+        created_at: '2026-11-23T10:00:00Z',
+        updated_at: '2026-11-23T10:00:00Z',
+        statuses_url: `https://api.github.com/repos/${REPO}/deployments/${run}/statuses`,
+        repository_url: `https://api.github.com/repos/${REPO}`,
+        transient_environment: false,
+        production_environment: true,
+      },
+      pull_requests: [],
+      repository,
+      installation: INSTALLATION,
+      sender: opened.sender,
+    };
+  }
+
   /** The `gantry/promotion` check runs of a commit, oldest first. */
   checksOn(head: string) {
     return this.state().checkRuns.filter((r) => r.head_sha === head && r.name === 'gantry/promotion');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GitHubAuditLog } from '../../core/audit/github-audit-log.js';
 import { GitHubOpenApi } from '../github-simulator/openapi-validator.js';
-import { AppHarness, example, INSTALLATION } from './app-harness.js';
+import { AppHarness } from './app-harness.js';
 import { ENV_FILE, MODEL, PromotionBench, REPO } from './promotion-fixtures.js';
 
 const harness = new AppHarness();
@@ -303,42 +303,7 @@ describe('promotion by approval', () => {
 describe('deployment protection rule', () => {
   const openApi = new GitHubOpenApi();
 
-  /** A `deployment_protection_rule.requested` payload in the shape of GitHub's schema of the event. */
-  function protectionRequest(run: number, sha: string) {
-    const opened = example('pull_request', 'opened');
-    const repository = opened.repository as Record<string, unknown>;
-    return {
-      action: 'requested',
-      environment: 'production',
-      event: 'push',
-      sha,
-      ref: 'refs/heads/master',
-      deployment_callback_url: `https://api.github.com/repos/${REPO}/actions/runs/${run}/deployment_protection_rule`,
-      deployment: {
-        url: `https://api.github.com/repos/${REPO}/deployments/${run}`,
-        id: run,
-        node_id: `DE_${run}`,
-        sha,
-        ref: 'master',
-        task: 'deploy',
-        payload: {},
-        original_environment: 'production',
-        environment: 'production',
-        description: null,
-        creator: opened.sender,
-        created_at: '2026-11-23T10:00:00Z',
-        updated_at: '2026-11-23T10:00:00Z',
-        statuses_url: `https://api.github.com/repos/${REPO}/deployments/${run}/statuses`,
-        repository_url: `https://api.github.com/repos/${REPO}`,
-        transient_environment: false,
-        production_environment: true,
-      },
-      pull_requests: [],
-      repository,
-      installation: INSTALLATION,
-      sender: opened.sender,
-    };
-  }
+  const protectionRequest = bench.protectionRequest.bind(bench);
 
   it('approves a commit whose version passed its gate, rejects one whose gate failed, each once', async () => {
     const good = protectionRequest(7001, shas['1.3.0']!);
