@@ -6,12 +6,13 @@ type EventOctokit = Pick<Context['octokit'], 'hook' | 'request'>;
 const memoized = new WeakSet<EventOctokit>();
 
 /**
- * Within one event, a GET already answered is answered again from memory, until the event writes
- * anything (any other method, GraphQL included, empties the memory: what is read after a write is read
- * afresh, as the audit log's retry on a moved ref needs). An event's handlers each read what they need
- * (the environment file, the base branch, a release) without knowing what the others read; this keeps
- * them independent without paying for each read twice. Probot gives every event an Octokit of its own,
- * so nothing is kept from one event to the next. Answers are copied, so no caller sees another's changes.
+ * Within one handler's work on an event, a GET already answered is answered again from memory, until
+ * the handler writes anything (any other method, GraphQL included, empties the memory: what is read
+ * after a write is read afresh, as the audit log's retry on a moved ref needs). A handler's steps each
+ * read what they need (the environment file, the base branch, a release) without knowing what the
+ * others read; this keeps them independent without paying for each read twice. Probot gives each
+ * handler of each event an Octokit of its own, so nothing is kept beyond it. Answers are copied, so no
+ * caller sees another's changes.
  */
 export function memoizeReads(octokit: EventOctokit): void {
   if (memoized.has(octokit)) return;
