@@ -1,7 +1,25 @@
 // Bundles the gantry CLI into build/cli.js and each action entry point into dist/<name>/index.js (ESM).
 // dist/ is committed because GitHub runs actions from the repository as it is; CI checks it is current.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
+
+// Of Gantry's own package.json a bundle needs the version only: with the dependency lists in it, every
+// bundle would change whenever a development tool does.
+const ownPackage = resolve('package.json');
+const versionOnly = {
+  name: 'package-version-only',
+  setup(builder) {
+    builder.onLoad({ filter: /package\.json$/ }, (args) =>
+      args.path === ownPackage
+        ? {
+            contents: JSON.stringify({ version: JSON.parse(readFileSync(args.path, 'utf8')).version }),
+            loader: 'json',
+          }
+        : undefined,
+    );
+  },
+};
 
 const banner =
   "import { createRequire as __gantryRequire } from 'node:module'; const require = __gantryRequire(import.meta.url);";
@@ -12,6 +30,7 @@ const common = {
   banner: { js: banner },
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [versionOnly],
 };
 
 // Every JavaScript action (a folder with an index.ts) gets one bundle; its action.yml points at it.
