@@ -51,6 +51,10 @@ await Promise.all([
     outdir: 'build',
     target: 'node20',
     sourcemap: 'linked',
+    // What only some commands need (Kubernetes' object models) is a chunk of its own, loaded when used:
+    // every command starts faster.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
   }),
   build({
     ...common,

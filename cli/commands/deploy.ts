@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { deployModel, resolveDeployTarget } from '../../core/deploy/deploy-model.js';
 import { DeploymentStore, stateDirectory } from '../../core/deploy/deployment-store.js';
-import { deployKubernetes } from '../../core/deploy/kubernetes-deploy.js';
 import { restServerCommand } from '../../core/deploy/rest-server-command.js';
 import { GantryError } from '../../core/errors.js';
 import { DEFAULT_REGISTRY } from '../../core/image-reference.js';
@@ -76,6 +75,8 @@ export function registerDeploy(program: Command, io: CliIo, exit: (code: ExitCod
       const { target, note } = await resolveDeployTarget(path, options.env, options.target, engines);
       if (note) io.stderr(`note: ${note}\n`);
       if (target === 'kubernetes') {
+        // Loaded only here: Kubernetes' object models are most of what a command would otherwise load.
+        const { deployKubernetes } = await import('../../core/deploy/kubernetes-deploy.js');
         const { manifest } = await loadValidManifest(path, displayPath(io.cwd, path));
         const done = await deployKubernetes({
           manifest,

@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { BENCH_RESULTS_VERSION, type BenchResults, type RequestSample } from '../../schemas/bench-results.js';
 import type { BenchmarkKind } from '../../schemas/metrics.js';
 import type { BenchmarkProfile } from '../../schemas/model-manifest.js';
@@ -45,37 +46,49 @@ export interface BenchRun {
   onProgress?: (progress: BenchProgress) => void;
 }
 
+/** One GET, its status and body; node:http, as fetch refuses ports a model server may well use (6000 …). */
+function getOnce(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    const request = get(url, { agent: false, signal: AbortSignal.timeout(timeoutMs) }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (part: string) => {
+        text += part;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
+}
+
 /** Checks the endpoint answers at all (any HTTP status will do) and learns the served model's name. */
 async function preflight(
   origin: string,
   kind: BenchmarkKind,
   timeoutMs: number,
 ): Promise<string | undefined> {
-  const pool = new Pool(origin, { connections: 1 });
+  const llm = kind === 'openai-chat' || kind === 'openai-completions' || kind === 'embeddings';
+  let answer: { status: number; text: string };
   try {
-    const llm = kind === 'openai-chat' || kind === 'openai-completions' || kind === 'embeddings';
-    const response = await pool.request({
-      method: 'GET',
-      path: llm ? '/v1/models' : '/',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.body.text();
-    if (!llm || response.statusCode !== 200) return undefined;
-    try {
-      const id = (JSON.parse(text) as { data?: { id?: unknown }[] }).data?.[0]?.id;
-      return typeof id === 'string' ? id : undefined;
-    } catch {
-      return undefined;
-    }
+    answer = await getOnce(`${origin}${llm ? '/v1/models' : '/'}`, timeoutMs);
   } catch (error) {
-    const code = (error as { code?: string }).code;
+    const { code, name, message } = error as { code?: string; name?: string; message: string };
     const why =
       code === 'ECONNREFUSED'
         ? 'connection refused (is the server running on that port?)'
-        : (error as Error).message;
+        : name === 'AbortError'
+          ? `no answer within ${timeoutMs} ms`
+          : message;
     throw new GantryError('bench.unreachable', `cannot reach ${origin}: ${why}`);
-  } finally {
-    await pool.destroy();
+  }
+  if (!llm || answer.status !== 200) return undefined;
+  try {
+    const id = (JSON.parse(answer.text) as { data?: { id?: unknown }[] }).data?.[0]?.id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
