@@ -72,6 +72,17 @@ function authorised(user: string, change: ProposedChange, facts: PromotionFacts)
 }
 
 /**
+ * CODEOWNERS may name an owner by e-mail; GitHub's API does not say whose address it is, so such an owner
+ * can approve nothing here, and the check says so rather than wait for them in silence.
+ */
+function emailOwnersNote(approvers: readonly string[]): string {
+  const emails = approvers.filter((a) => !a.startsWith('@') && a.includes('@'));
+  return emails.length
+    ? `; ${emails.join(', ')}: an e-mail address cannot be matched to a reviewer through GitHub's API, name the owner as @login in CODEOWNERS`
+    : '';
+}
+
+/**
  * The `gantry/promotion` check of a promotion pull request. Every proposed change needs (1) a gate
  * verdict of pass against the version the environment runs now (a rollback returns to a version that
  * ran there, so it needs none) and (2) the environment's number of approvals on the current head commit
@@ -152,7 +163,7 @@ export function promotionStatus(facts: PromotionFacts): PromotionStatus {
         change: name,
         requirement: 'approval',
         state: 'waiting',
-        detail: `${approvers.length} of ${change.approvals} approvals by ${change.approvers.join(', ') || 'no one (model.yml names no owners)'}${note}`,
+        detail: `${approvers.length} of ${change.approvals} approvals by ${change.approvers.join(', ') || 'no one (model.yml names no owners)'}${note}${emailOwnersNote(change.approvers)}`,
       });
   }
   const failed = requirements.filter((r) => r.state === 'failed');

@@ -44,6 +44,16 @@ describe('promotionStatus', () => {
     ]);
   });
 
+  it('says that a code owner named by e-mail cannot approve here, and how to name them instead', () => {
+    const status = promotionStatus(
+      facts({ changes: [{ ...facts().changes[0]!, approvers: ['jane@example.com'] }] }, [approve('jane')]),
+    );
+    expect(status.conclusion).toBe('pending');
+    expect(status.requirements[1]!.detail).toBe(
+      "0 of 1 approvals by jane@example.com; not counted: jane is not an owner of acme/chat nor a code owner of its environment file; jane@example.com: an e-mail address cannot be matched to a reviewer through GitHub's API, name the owner as @login in CODEOWNERS",
+    );
+  });
+
   it('counts a member of an owning team with write access', () => {
     expect(promotionStatus(facts({}, [approve('bob')])).conclusion).toBe('success');
   });
