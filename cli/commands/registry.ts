@@ -328,14 +328,26 @@ export function registerRegistry(program: Command, io: CliIo, exit: (code: ExitC
       .command('rollback')
       .description('return an environment to the version it ran before the current one')
       .argument('<model>', 'model name')
-      .requiredOption('--env <name>', 'environment, e.g. production'),
-  ).action(async (model: string, options: Change) => {
+      .requiredOption('--env <name>', 'environment, e.g. production')
+      .option(
+        '--from <version>',
+        'roll back only while the environment runs this version (a retried job then changes nothing)',
+      ),
+  ).action(async (model: string, options: Change & { from?: string }) => {
     const result = await (await open(options)).rollback({
       model,
       environment: options.env,
       note: options.note,
       actor: options.actor,
+      ...(options.from !== undefined ? { from: options.from } : {}),
     });
+    if (!result.changed && options.format !== 'json') {
+      const { entry } = result;
+      io.stdout(
+        `${entry.environment} runs ${entry.model} ${entry.to}, not ${options.from}: nothing rolled back\n`,
+      );
+      return exit(ExitCode.ok);
+    }
     answer(options, result);
   });
 

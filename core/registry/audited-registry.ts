@@ -106,16 +106,18 @@ export class AuditedRegistry implements ModelRegistry {
   }
 
   async promote(request: PromoteRequest): Promise<EnvironmentChange> {
-    const change = await this.registry.promote(request);
-    const { model, environment, seq } = change.entry;
-    if (change.changed || !(await this.audited(moveKey(model, environment, seq))))
-      await this.audit.append(moveDraft(change.entry, this.links));
-    return change;
+    return this.recordedMove(await this.registry.promote(request));
   }
 
   async rollback(request: RollbackRequest): Promise<EnvironmentChange> {
-    const change = await this.registry.rollback(request);
-    await this.audit.append(moveDraft(change.entry, this.links));
+    return this.recordedMove(await this.registry.rollback(request));
+  }
+
+  /** A move's audit entry: appended when it moved, or when a retry finds the move without its entry. */
+  private async recordedMove(change: EnvironmentChange): Promise<EnvironmentChange> {
+    const { model, environment, seq } = change.entry;
+    if (change.changed || !(await this.audited(moveKey(model, environment, seq))))
+      await this.audit.append(moveDraft(change.entry, this.links));
     return change;
   }
 

@@ -70,6 +70,20 @@ export function planPromotion(
   };
 }
 
+/**
+ * A rollback as a move: none when the request names the version to roll back `from` and the environment
+ * no longer runs it (it was rolled back already, or moved on since).
+ */
+export function rollbackMove(
+  history: readonly EnvironmentEntry[],
+  request: RollbackRequest,
+): EnvironmentChange {
+  const last = history.at(-1);
+  if (request.from !== undefined && last && environmentStack(history).at(-1) !== request.from)
+    return { entry: last, changed: false };
+  return { entry: planRollback(history, request), changed: true };
+}
+
 /** The entry that returns an environment to the version it ran before the current one. */
 export function planRollback(
   history: readonly EnvironmentEntry[],

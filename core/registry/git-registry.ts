@@ -8,7 +8,7 @@ import type {
 } from '../../schemas/model-version.js';
 import { GantryError } from '../errors.js';
 import { advanceRef, commitFile, git, gitOrFail, readObjects } from '../git-plumbing.js';
-import { planPromotion, planRollback } from './environment-history.js';
+import { planPromotion, rollbackMove } from './environment-history.js';
 import type {
   Actor,
   EnvironmentChange,
@@ -265,9 +265,8 @@ export class GitRegistry implements ModelRegistry {
   }
 
   async rollback(request: RollbackRequest): Promise<EnvironmentChange> {
-    return this.moveEnvironment(request.model, request.environment, async (history) => ({
-      entry: planRollback(history, request),
-      changed: true,
-    }));
+    return this.moveEnvironment(request.model, request.environment, async (history) =>
+      rollbackMove(history, request),
+    );
   }
 }

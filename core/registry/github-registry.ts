@@ -13,7 +13,7 @@ import {
 } from '../commands/environment-change.js';
 import { GantryError } from '../errors.js';
 import { type GitHubClient, httpStatus, rawText, unlessNotFound } from '../github-client.js';
-import { planPromotion, planRollback } from './environment-history.js';
+import { planPromotion, rollbackMove } from './environment-history.js';
 import type {
   Actor,
   EnvironmentChange,
@@ -545,7 +545,7 @@ export class GitHubRegistry implements ModelRegistry {
     const change = await this.moveEnvironment(
       request.model,
       request.environment,
-      (history) => ({ entry: planRollback(history, request), changed: true }),
+      (history) => rollbackMove(history, request),
       (version) => this.digestOf(request.model, version),
     );
     await this.announce(change.entry);

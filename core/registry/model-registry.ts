@@ -31,6 +31,11 @@ export interface RollbackRequest extends Actor {
   model: string;
   environment: string;
   note?: string;
+  /**
+   * Roll back only while the environment runs this version. Said by automation that rolls back a failed
+   * deploy of it: when the job runs again, the environment has moved on and nothing changes twice.
+   */
+  from?: string;
 }
 
 export interface EnvironmentChange {

@@ -157,6 +157,18 @@ describe('gantry registry', () => {
       },
     );
     expect(rollback.stdout).toBe('production: chat-llm 1.1.0 -> 1.2.0 (rolled back by bob)\n');
+    // A retried job rolling back the deploy of 1.1.0 again finds it rolled back already.
+    const again = await runCli(
+      ['registry', 'rollback', 'chat-llm', '--env', 'production', '--from', '1.1.0'],
+      {
+        cwd: repo.dir,
+        ...as('bob'),
+      },
+    );
+    expect([again.code, again.stdout]).toEqual([
+      0,
+      'production runs chat-llm 1.2.0, not 1.1.0: nothing rolled back\n',
+    ]);
 
     const history = await runCli(['registry', 'history', 'chat-llm', '--env', 'production'], {
       cwd: repo.dir,

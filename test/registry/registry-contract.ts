@@ -321,6 +321,24 @@ export function registryContract(backend: string, setup: () => Promise<RegistryF
       ]);
     });
 
+    it('rolls back from a named version once: run again, the rollback changes nothing', async () => {
+      const { registry } = await withVersions([
+        ['1.0.0', 'pass'],
+        ['1.1.0', 'pass'],
+      ]);
+      const at = { model: 'acme/chat', environment: 'production' };
+      for (const version of ['1.0.0', '1.1.0']) await registry.promote({ ...at, version, ...alice });
+      const first = await registry.rollback({ ...at, from: '1.1.0', note: 'deploy of 1.1.0 failed', ...bob });
+      expect(first).toMatchObject({
+        changed: true,
+        entry: { from: '1.1.0', to: '1.0.0', reason: 'rollback' },
+      });
+      const again = await registry.rollback({ ...at, from: '1.1.0', note: 'deploy of 1.1.0 failed', ...bob });
+      expect(again).toEqual({ changed: false, entry: first.entry });
+      expect((await registry.current(at.model, at.environment))?.version).toBe('1.0.0');
+      expect(await registry.history(at.model, at.environment)).toHaveLength(3);
+    });
+
     it('keeps environments of different models and environments apart', async () => {
       const { registry, sha } = await withVersions([['1.0.0'], ['1.1.0']]);
       await registry.record(versionDraft('acme', '1.0.0', sha), alice);
