@@ -1,9 +1,8 @@
-import { get as httpGet } from 'node:http';
-import { get as httpsGet } from 'node:https';
 import { BENCH_RESULTS_VERSION, type BenchResults, type RequestSample } from '../../schemas/bench-results.js';
 import type { BenchmarkKind } from '../../schemas/metrics.js';
 import type { BenchmarkProfile } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
+import { getOnce } from '../http-get.js';
 import type { DatasetRow } from '../jsonl-rows.js';
 import { readAudioClips } from './audio-clips.js';
 import { judgeSaturation, watchClient } from './client-monitor.js';
@@ -44,23 +43,6 @@ export interface BenchRun {
   env: NodeJS.ProcessEnv;
   imageDigest?: string;
   onProgress?: (progress: BenchProgress) => void;
-}
-
-/** One GET, its status and body; node:http, as fetch refuses ports a model server may well use (6000 …). */
-function getOnce(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const get = url.startsWith('https:') ? httpsGet : httpGet;
-    const request = get(url, { agent: false, signal: AbortSignal.timeout(timeoutMs) }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (part: string) => {
-        text += part;
-      });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-  });
 }
 
 /** Checks the endpoint answers at all (any HTTP status will do) and learns the served model's name. */

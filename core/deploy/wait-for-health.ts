@@ -1,3 +1,5 @@
+import { getOnce } from '../http-get.js';
+
 /** Why a server never became healthy. */
 export type HealthFailure =
   | { reason: 'timeout'; lastError: string }
@@ -27,17 +29,11 @@ export async function waitForHealth({
   while (Date.now() < deadline) {
     if (exitCode !== undefined) return { reason: 'exited', exitCode };
     try {
-      const response = await fetch(url, {
-        signal: AbortSignal.timeout(Math.min(5_000, Math.max(1, deadline - Date.now()))),
-      });
-      await response.body?.cancel();
-      if (response.ok) return undefined;
-      lastError = `HTTP ${response.status}`;
+      const { status } = await getOnce(url, Math.min(5_000, Math.max(1, deadline - Date.now())));
+      if (status >= 200 && status < 300) return undefined;
+      lastError = `HTTP ${status}`;
     } catch (error) {
-      lastError =
-        error instanceof Error
-          ? ((error.cause as Error | undefined)?.message ?? error.message)
-          : String(error);
+      lastError = error instanceof Error ? error.message : String(error);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
@@ -47,9 +43,8 @@ export async function waitForHealth({
 /** One quick look: is it healthy right now? */
 export async function isHealthy(url: string, timeoutMs = 2_000): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel();
-    return response.ok;
+    const { status } = await getOnce(url, timeoutMs);
+    return status >= 200 && status < 300;
   } catch {
     return false;
   }

@@ -63,7 +63,8 @@ async function healthy(url: string, container: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   let answered = false;
   while (Date.now() < deadline) {
-    answered ||= await fetch(url).then(
+    // A probe may hang while Docker's port forwarder resets connections the container cannot take yet.
+    answered ||= await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
       (r) => r.ok,
       () => false,
     );
