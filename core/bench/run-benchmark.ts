@@ -2,7 +2,7 @@ import { BENCH_RESULTS_VERSION, type BenchResults, type RequestSample } from '..
 import type { BenchmarkKind } from '../../schemas/metrics.js';
 import type { BenchmarkProfile } from '../../schemas/model-manifest.js';
 import { GantryError } from '../errors.js';
-import { getOnce } from '../http-get.js';
+import { httpRequest } from '../http-request.js';
 import type { DatasetRow } from '../jsonl-rows.js';
 import { readAudioClips } from './audio-clips.js';
 import { judgeSaturation, watchClient } from './client-monitor.js';
@@ -54,13 +54,13 @@ async function preflight(
   const llm = kind === 'openai-chat' || kind === 'openai-completions' || kind === 'embeddings';
   let answer: { status: number; text: string };
   try {
-    answer = await getOnce(`${origin}${llm ? '/v1/models' : '/'}`, timeoutMs);
+    answer = await httpRequest(`${origin}${llm ? '/v1/models' : '/'}`, { timeoutMs });
   } catch (error) {
     const { code, name, message } = error as { code?: string; name?: string; message: string };
     const why =
       code === 'ECONNREFUSED'
         ? 'connection refused (is the server running on that port?)'
-        : name === 'AbortError'
+        : name === 'TimeoutError'
           ? `no answer within ${timeoutMs} ms`
           : message;
     throw new GantryError('bench.unreachable', `cannot reach ${origin}: ${why}`);

@@ -1,4 +1,4 @@
-import { getOnce } from '../http-get.js';
+import { httpRequest } from '../http-request.js';
 
 /** Why a server never became healthy. */
 export type HealthFailure =
@@ -29,7 +29,9 @@ export async function waitForHealth({
   while (Date.now() < deadline) {
     if (exitCode !== undefined) return { reason: 'exited', exitCode };
     try {
-      const { status } = await getOnce(url, Math.min(5_000, Math.max(1, deadline - Date.now())));
+      const { status } = await httpRequest(url, {
+        timeoutMs: Math.min(5_000, Math.max(1, deadline - Date.now())),
+      });
       if (status >= 200 && status < 300) return undefined;
       lastError = `HTTP ${status}`;
     } catch (error) {
@@ -43,7 +45,7 @@ export async function waitForHealth({
 /** One quick look: is it healthy right now? */
 export async function isHealthy(url: string, timeoutMs = 2_000): Promise<boolean> {
   try {
-    const { status } = await getOnce(url, timeoutMs);
+    const { status } = await httpRequest(url, { timeoutMs });
     return status >= 200 && status < 300;
   } catch {
     return false;

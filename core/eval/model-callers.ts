@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { httpRequest } from '../http-request.js';
 import type { DatasetRow } from '../jsonl-rows.js';
 
 /** How a dataset row is sent to a model server and what of the answer is the prediction. */
@@ -17,15 +18,27 @@ export interface CallContext {
   signal: AbortSignal;
 }
 
-async function answer(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!response.ok) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+/** The model's answer as JSON; an HTTP error or a body that is not JSON is the row's error. */
+function answer({ status, text }: { status: number; text: string }): unknown {
+  if (status < 200 || status >= 300) throw new Error(`HTTP ${status}: ${text.slice(0, 200)}`);
   try {
     return JSON.parse(text);
   } catch {
     throw new Error(`the answer is not JSON: ${text.slice(0, 200)}`);
   }
 }
+
+/** A row's own deadline: long enough for a slow model, and the run's signal ends it sooner. */
+const CALL_TIMEOUT_MS = 600_000;
+
+const postJson = (url: string, body: unknown, signal: AbortSignal) =>
+  httpRequest(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    timeoutMs: CALL_TIMEOUT_MS,
+    signal,
+  });
 
 function field(value: unknown, path: string[]): unknown {
   let current = value;
@@ -43,12 +56,13 @@ const transcription: ModelCaller = {
     form.append('file', new Blob([await readFile(path)]), basename(path));
     form.append('model', modelName);
     form.append('response_format', 'json');
-    const response = await fetch(`${endpoint}/v1/audio/transcriptions`, {
+    const response = await httpRequest(`${endpoint}/v1/audio/transcriptions`, {
       method: 'POST',
       body: form,
+      timeoutMs: CALL_TIMEOUT_MS,
       signal,
     });
-    return field(await answer(response), ['text']);
+    return field(answer(response), ['text']);
   },
 };
 
@@ -60,13 +74,8 @@ function chat(fieldName: 'messages' | 'prompt'): ModelCaller {
       const messages =
         fieldName === 'messages' ? row.messages : [{ role: 'user', content: String(row.prompt) }];
       const body = { model: modelName, messages, temperature: 0, max_tokens: Number(row.max_tokens ?? 256) };
-      const response = await fetch(`${endpoint}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal,
-      });
-      return field(await answer(response), ['choices', '0', 'message', 'content']);
+      const response = await postJson(`${endpoint}/v1/chat/completions`, body, signal);
+      return field(answer(response), ['choices', '0', 'message', 'content']);
     },
   };
 }
@@ -75,13 +84,7 @@ function chat(fieldName: 'messages' | 'prompt'): ModelCaller {
 const rest: ModelCaller = {
   field: 'input',
   async call(endpoint, row, { signal }) {
-    const response = await fetch(`${endpoint}/predict`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(row.input),
-      signal,
-    });
-    return answer(response);
+    return answer(await postJson(`${endpoint}/predict`, row.input, signal));
   },
 };
 

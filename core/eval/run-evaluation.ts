@@ -1,5 +1,6 @@
 import type { EvalExample, EvalResults } from '../../schemas/eval-results.js';
 import { GantryError } from '../errors.js';
+import { httpRequest } from '../http-request.js';
 import { GANTRY_VERSION } from '../version.js';
 import { type BatchEvaluator, countedMetrics, type Evaluator } from './evaluator.js';
 import { callerFor, MODEL_CALLERS } from './model-callers.js';
@@ -38,14 +39,10 @@ function checkRows({ dataset, evaluator }: EvaluationRequest): string[] {
 /** Any HTTP answer means the server is there; a refused connection fails fast with a clear message. */
 async function checkReachable(endpoint: string): Promise<void> {
   try {
-    const response = await fetch(endpoint, { signal: AbortSignal.timeout(5_000) });
-    await response.body?.cancel();
+    await httpRequest(endpoint, { timeoutMs: 5_000 });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new GantryError(
-      'endpoint_unreachable',
-      `cannot reach ${endpoint}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
-    );
+    const { code, message } = error as { code?: string; message: string };
+    throw new GantryError('endpoint_unreachable', `cannot reach ${endpoint}: ${code ?? message}`);
   }
 }
 

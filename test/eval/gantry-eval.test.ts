@@ -102,6 +102,37 @@ describe('gantry eval', () => {
     expect(answers[3]).toEqual({ id: 'd', prediction: null, error: 'HTTP 500: negative input' });
   }, 20_000);
 
+  it("reaches a model on a port Node's fetch refuses (6000, X11's)", async () => {
+    // Servers pick such ports too; a client that cannot reach them cannot evaluate them.
+    const blocked = createServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ label: 'low' }));
+    });
+    const listening = await new Promise<boolean>((resolve) => {
+      blocked.once('error', () => resolve(false));
+      blocked.listen(6000, '127.0.0.1', () => resolve(true));
+    });
+    if (!listening) return void console.warn('port 6000 is taken here: nothing to show');
+    try {
+      const file = dataset([{ id: 'a', input: { x: 1 }, label: 'low' }]);
+      const run = await runCli([
+        'eval',
+        '--endpoint',
+        'http://127.0.0.1:6000',
+        '--evaluator',
+        'accuracy',
+        '--dataset',
+        file,
+        '--format',
+        'json',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(EvalResults.parse(JSON.parse(run.stdout)).metrics).toMatchObject({ accuracy: 1, failed: 0 });
+    } finally {
+      blocked.closeAllConnections();
+      blocked.close();
+    }
+  });
+
   it('reports every malformed dataset line before sending anything', async () => {
     const file = join(tempDir(), 'bad.jsonl');
     writeFileSync(file, '{"input": {"x": 1}, "label": "low"}\n{"input": \n[1, 2]\n{"label": "low"}\n');
