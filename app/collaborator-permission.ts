@@ -1,5 +1,6 @@
 import type { Context } from 'probot';
 import type { PermissionLookup } from '../core/commands/authorize-command.js';
+import { httpStatus } from '../core/github-client.js';
 
 /** GitHub could not answer now (a server error, a rate limit): asking again later may succeed. */
 function transient(error: unknown): boolean {
@@ -24,7 +25,7 @@ export async function collaboratorPermission(
     return { role_name: data.role_name, permission: data.permission };
   } catch (error) {
     if (transient(error)) throw error;
-    const status = (error as { status?: number }).status;
+    const status = httpStatus(error);
     return { error: status === 404 ? 'not a collaborator' : `GitHub answered ${status}` };
   }
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'probot';
-import { unlessNotFound } from '../core/github-client.js';
+import { httpStatus, unlessNotFound } from '../core/github-client.js';
 import type { AppConfig } from '../schemas/app-config.js';
 
 export type DispatchOutcome = { ok: true } | { ok: false; reason: string };
@@ -37,7 +37,7 @@ export async function dispatchBenchmark(
     });
     return { ok: true };
   } catch (error) {
-    const status = (error as { status?: number }).status;
+    const status = httpStatus(error);
     if (status === 404)
       return {
         ok: false,

@@ -34,12 +34,14 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
   options?.addHandler(dashboardHandler(app, process.env.GANTRY_DASHBOARD_TOKEN));
 
   /** Every handler is measured, and a delivery already handled here is not handled again. */
-  const handle =
-    <C extends Context>(handler: (context: C) => Promise<void>) =>
-    async (context: C) => {
+  let handlers = 0;
+  const handle = <C extends Context>(handler: (context: C) => Promise<void>) => {
+    // Each wired handler's own number: handlers made by factories have no name to tell them apart.
+    const handlerId = handlers++;
+    return async (context: C) => {
       const event = `${context.name}.${(context.payload as { action?: string }).action ?? ''}`;
       // One delivery can go to several handlers (a pull request event: manifests and promotion).
-      const key = `${context.id} ${handler.name}`;
+      const key = `${context.id} ${handlerId}`;
       if (deliveries.has(key)) {
         metrics.events.inc({ event, outcome: 'duplicate' });
         return;
@@ -59,6 +61,7 @@ export default function gantryApp(app: Probot, options?: ApplicationFunctionOpti
         stop();
       }
     };
+  };
 
   app.on(
     ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'],

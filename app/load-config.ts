@@ -8,6 +8,7 @@ import {
   configSyntaxProblems,
   readAppConfig,
 } from '../core/app/read-app-config.js';
+import { fileText, httpStatus } from '../core/github-client.js';
 import type { AppConfig } from '../schemas/app-config.js';
 import { writeCheckRun } from './write-check-run.js';
 
@@ -16,14 +17,7 @@ type RepositoryContext = Context & { payload: { repository: { id: number } } };
 
 /** The config file as written on the default branch, to place problems on their lines. */
 async function configText(context: Context): Promise<string | undefined> {
-  try {
-    const { data } = await context.octokit.rest.repos.getContent({ ...context.repo(), path: CONFIG_FILE });
-    return 'content' in data && typeof data.content === 'string'
-      ? Buffer.from(data.content, 'base64').toString('utf8')
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  return fileText(context.octokit, context.repo(), CONFIG_FILE).catch(() => undefined);
 }
 
 /**
@@ -62,7 +56,7 @@ export async function loadConfig(
     reading = 'problems' in located ? located : first;
   } catch (error) {
     // The loader only says the file is not YAML; the file itself says where.
-    if ((error as { status?: number }).status) throw error;
+    if (httpStatus(error)) throw error;
     reading = { problems: configSyntaxProblems(await configText(context)) };
   }
   const { owner, repo } = context.repo();

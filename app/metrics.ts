@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'probot';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { httpStatus } from '../core/github-client.js';
 
 /** The app's Prometheus metrics, one registry per app instance (tests run several in one process). */
 export class AppMetrics {
@@ -40,7 +41,7 @@ export class AppMetrics {
       this.apiCalls.inc({
         event,
         method: options.method,
-        status: String((error as { status?: number }).status ?? 'none'),
+        status: String(httpStatus(error) ?? 'none'),
       });
       throw error;
     });

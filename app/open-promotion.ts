@@ -1,6 +1,10 @@
 import type { Context } from 'probot';
-import { type EnvironmentRequest, environmentChange } from '../core/commands/environment-change.js';
-import { textAt } from './promotion-facts.js';
+import {
+  type EnvironmentRequest,
+  environmentChange,
+  environmentPath,
+} from '../core/commands/environment-change.js';
+import { fileText } from '../core/github-client.js';
 
 export interface PromotionPull {
   number: number;
@@ -23,8 +27,8 @@ export async function openPromotion(
   const base = (context.payload as { repository: { default_branch: string } }).repository.default_branch;
   const { data: ref } = await context.octokit.rest.git.getRef({ owner, repo, ref: `heads/${base}` });
   const baseSha = ref.object.sha;
-  const path = `.gantry/environments/${request.environment}.yml`;
-  const current = await textAt(context.octokit, { owner, repo }, path, baseSha);
+  const path = environmentPath(request.environment);
+  const current = await fileText(context.octokit, { owner, repo }, path, baseSha);
   const change = environmentChange(current, request, { ...by, now: new Date() });
 
   const { data: open } = await context.octokit.rest.pulls.list({

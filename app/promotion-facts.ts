@@ -1,14 +1,13 @@
 import type { Context } from 'probot';
 import type { PermissionLookup } from '../core/commands/authorize-command.js';
-import { environmentPath } from '../core/commands/environment-change.js';
-import { unlessNotFound } from '../core/github-client.js';
+import { environmentOfPath, environmentPath } from '../core/commands/environment-change.js';
+import { fileText, unlessNotFound } from '../core/github-client.js';
 import { isManifestPath } from '../core/manifest/find-manifests.js';
 import { codeownersOf, parseCodeowners } from '../core/promotion/codeowners.js';
 import { promotionRules } from '../core/promotion/promotion-rules.js';
 import type { PromotionFacts, ProposedChange, Review } from '../core/promotion/promotion-status.js';
 import {
   type EnvironmentFileVersions,
-  environmentOfPath,
   type ProposedMove,
   promotionAuthor,
 } from '../core/promotion/proposed-moves.js';
@@ -23,20 +22,6 @@ interface Repo {
 
 /** Where GitHub looks for CODEOWNERS, in the order it looks. */
 const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
-
-/** A file's text at a commit, or undefined when it does not exist there. */
-export async function textAt(
-  octokit: AppOctokit,
-  repo: Repo,
-  path: string,
-  ref: string,
-): Promise<string | undefined> {
-  const file = await unlessNotFound(octokit.rest.repos.getContent({ ...repo, path, ref }));
-  const data = file?.data;
-  return data && 'content' in data && typeof data.content === 'string'
-    ? Buffer.from(data.content, 'base64').toString('utf8')
-    : undefined;
-}
 
 /** The environments whose desired-state file a pull request changes. */
 export async function changedEnvironments(
@@ -67,9 +52,9 @@ export function environmentFiles(
     environments.map(async (environment) => {
       const path = environmentPath(environment);
       const [base, head, forked] = await Promise.all([
-        textAt(octokit, repo, path, at.base),
-        textAt(octokit, repo, path, at.head),
-        forkPoint ? textAt(octokit, repo, path, forkPoint) : undefined,
+        fileText(octokit, repo, path, at.base),
+        fileText(octokit, repo, path, at.head),
+        forkPoint ? fileText(octokit, repo, path, forkPoint) : undefined,
       ]);
       return {
         environment,
@@ -127,7 +112,7 @@ export async function modelRules(
     );
   for (const path of manifests) {
     if ([...models].every((m) => rules.has(m))) break;
-    const text = await textAt(octokit, repo, path, ref);
+    const text = await fileText(octokit, repo, path, ref);
     const found = text === undefined ? undefined : promotionRules(text);
     if (found?.name && models.has(found.name) && !rules.has(found.name)) rules.set(found.name, found);
   }
@@ -142,7 +127,7 @@ async function approvalRules(octokit: AppOctokit, repo: Repo, base: string, move
   const { rules, paths } = await modelRules(octokit, repo, base, new Set(moves.map((m) => m.model)));
   const codeownersPath = CODEOWNERS_PATHS.find((p) => paths.includes(p));
   const codeowners = codeownersPath
-    ? parseCodeowners((await textAt(octokit, repo, codeownersPath, base)) ?? '')
+    ? parseCodeowners((await fileText(octokit, repo, codeownersPath, base)) ?? '')
     : [];
   return { rules, codeowners };
 }

@@ -4,6 +4,7 @@ import {
   PROMOTION_CHECK_NAME,
   type PromotionCheckContent,
   promotionCheck,
+  promotionCheckWrite,
 } from '../core/promotion/promotion-check.js';
 import { promotionStatus } from '../core/promotion/promotion-status.js';
 import { isPromotionBranch, proposedMoves } from '../core/promotion/proposed-moves.js';
@@ -19,11 +20,7 @@ type PromotionContext = Context<
   | 'pull_request_review.edited'
 >;
 
-/**
- * Writes the one `gantry/promotion` check run of a head commit: the latest run of that name is updated,
- * or left alone when it says the same already. A decided run cannot go back to waiting on GitHub (a
- * completed check run stays completed), so an approval withdrawn on the same commit adds a new run.
- */
+/** Writes the one `gantry/promotion` check run of a head commit (core/promotion/promotion-check.ts decides how). */
 async function upsertCheck(context: RepositoryContext, head: string, content: PromotionCheckContent) {
   const repo = context.repo();
   const { data } = await context.octokit.rest.checks.listForRef({
@@ -31,23 +28,16 @@ async function upsertCheck(context: RepositoryContext, head: string, content: Pr
     ref: head,
     check_name: PROMOTION_CHECK_NAME,
   });
-  const latest = data.check_runs.sort((a, b) => b.id - a.id)[0];
-  const output = { title: content.title, summary: content.summary };
-  if (
-    latest &&
-    latest.status === content.status &&
-    (latest.conclusion ?? undefined) === content.conclusion &&
-    latest.output.title === content.title &&
-    latest.output.summary === content.summary
-  )
-    return;
+  const latest = [...data.check_runs].sort((a, b) => b.id - a.id)[0];
+  const write = promotionCheckWrite(latest, content);
+  if (write.kind === 'skip') return;
   const fields = {
     status: content.status,
     ...(content.conclusion ? { conclusion: content.conclusion } : {}),
-    output,
+    output: { title: content.title, summary: content.summary },
   };
-  if (latest && (latest.status !== 'completed' || content.status === 'completed'))
-    await context.octokit.rest.checks.update({ ...repo, check_run_id: latest.id, ...fields });
+  if (write.kind === 'update')
+    await context.octokit.rest.checks.update({ ...repo, check_run_id: write.id, ...fields });
   else
     await context.octokit.rest.checks.create({
       ...repo,
@@ -64,6 +54,19 @@ interface PromotionPull {
   head: string;
   author: string;
 }
+
+/** A pull request of the API or of an event, as the check needs it. */
+const promotionPullOf = (pr: {
+  number: number;
+  base: { ref: string };
+  head: { sha: string };
+  user?: { login: string } | null;
+}): PromotionPull => ({
+  number: pr.number,
+  baseRef: pr.base.ref,
+  head: pr.head.sha,
+  author: pr.user?.login ?? '',
+});
 
 /** Writes the `gantry/promotion` check of one pull request, if it changes environment files. */
 async function refreshPromotionCheck(context: RepositoryContext, pr: PromotionPull): Promise<void> {
@@ -101,12 +104,7 @@ async function refreshPromotionCheck(context: RepositoryContext, pr: PromotionPu
 export async function promotionStatusCheck(context: PromotionContext): Promise<void> {
   const pr = context.payload.pull_request;
   if (pr.state !== 'open') return;
-  await refreshPromotionCheck(context, {
-    number: pr.number,
-    baseRef: pr.base.ref,
-    head: pr.head.sha,
-    author: pr.user?.login ?? '',
-  });
+  await refreshPromotionCheck(context, promotionPullOf(pr));
 }
 
 /**
@@ -127,10 +125,5 @@ export async function refreshOpenPromotions(
   });
   for (const pr of open)
     if (pr.number !== merged && pr.base.ref === base && isPromotionBranch(pr.head.ref))
-      await refreshPromotionCheck(context, {
-        number: pr.number,
-        baseRef: base,
-        head: pr.head.sha,
-        author: pr.user?.login ?? '',
-      });
+      await refreshPromotionCheck(context, promotionPullOf(pr));
 }

@@ -1,22 +1,14 @@
 import type { Context } from 'probot';
 import type { ConfigCache } from '../core/app/config-cache.js';
 import {
-  checkRunWrite,
-  commentWrite,
-  formatRunKey,
-  gateCheck,
-  RERUN_ACTION,
-  type RunKey,
-  reportInput,
-  unreadableResultsCheck,
-  withRunLine,
-} from '../core/app/gate-check.js';
-import type { GateCommentWrite } from '../core/app/gate-mutation.js';
-import type { GatePull } from '../core/app/gate-targets.js';
-import { readResultsArtifact } from '../core/app/read-results-artifact.js';
+  gateCheckTarget,
+  gateResultsWrites,
+  noResultsCheck,
+  pullsToComment,
+  type ResultsRun,
+} from '../core/app/gate-results-writes.js';
+import { type ResultsArtifact, readResultsArtifact } from '../core/app/read-results-artifact.js';
 import { GATE_CHECK_NAME } from '../core/report/check-run-output.js';
-import { commentMarker, prComment } from '../core/report/pr-comment.js';
-import type { GateReport } from '../schemas/gate-report.js';
 import { loadConfig } from './load-config.js';
 import { readGateTargets } from './read-gate-targets.js';
 import { writeCheckRun } from './write-check-run.js';
@@ -24,53 +16,24 @@ import { writeGateResults } from './write-gate-results.js';
 
 type WorkflowRunContext = Context<'workflow_run.completed'>;
 
-/** Each model's one comment on a pull request (found by its hidden marker): created, updated or left. */
-function commentWrites(
-  pull: GatePull,
-  reports: readonly GateReport[],
-  key: RunKey,
-  runUrl: string,
-): GateCommentWrite[] {
-  return reports.flatMap((report): GateCommentWrite[] => {
-    const body = withRunLine(prComment(reportInput(report, runUrl)), key);
-    const mine = pull.comments.find((c) => c.body.startsWith(commentMarker(report.model)));
-    const write = commentWrite(mine, body, key);
-    if (write.kind === 'create') return [{ kind: 'create', subjectId: pull.id, body }];
-    return write.kind === 'update' ? [{ kind: 'update', id: write.id, body }] : [];
-  });
-}
-
 /**
  * A benchmark run that ended without results (it failed, or was cancelled) ends the `gantry/gate` run
  * waiting for it, so the check neither hangs nor blocks the next re-run. Nothing is created otherwise:
  * runs that had no model to measure upload nothing either.
  */
-async function endWaitingCheck(context: WorkflowRunContext, key: RunKey, artifact: string): Promise<void> {
-  const run = context.payload.workflow_run;
+async function endWaitingCheck(
+  context: WorkflowRunContext,
+  run: ResultsRun,
+  artifact: string,
+): Promise<void> {
   const { data } = await context.octokit.rest.checks.listForRef({
     ...context.repo(),
-    ref: run.head_sha,
+    ref: run.headSha,
     check_name: GATE_CHECK_NAME,
   });
   const waiting = data.check_runs.find((r) => r.status !== 'completed');
   if (!waiting) return;
-  await writeCheckRun(
-    context,
-    {
-      name: GATE_CHECK_NAME,
-      head_sha: run.head_sha,
-      id: waiting.id,
-      external_id: formatRunKey(key),
-      details_url: run.html_url,
-      actions: [{ ...RERUN_ACTION }],
-    },
-    {
-      conclusion: 'failure',
-      title: 'The benchmark run ended without results',
-      summary: `[The benchmark run](${run.html_url}) ended (${run.conclusion ?? 'unknown'}) without uploading \`${artifact}\`: nothing was judged. Re-run the benchmark once it is fixed.\n`,
-      annotations: [],
-    },
-  );
+  await writeCheckRun(context, { ...gateCheckTarget(run), id: waiting.id }, noResultsCheck(run, artifact));
 }
 
 /**
@@ -103,14 +66,19 @@ export function publishResults(configs: ConfigCache) {
     const artifact = listed.artifacts
       .filter((a) => a.name === config.artifact)
       .sort((a, b) => b.id - a.id)[0];
-    const key = { run: run.id, attempt: run.run_attempt ?? 1 };
+    const results: ResultsRun = {
+      key: { run: run.id, attempt: run.run_attempt ?? 1 },
+      headSha: run.head_sha,
+      url: run.html_url,
+      conclusion: run.conclusion,
+    };
     if (!artifact) {
       if (run.path === `.github/workflows/${config.workflow}`)
-        await endWaitingCheck(context, key, config.artifact);
+        await endWaitingCheck(context, results, config.artifact);
       return;
     }
 
-    let reading: ReturnType<typeof readResultsArtifact>;
+    let reading: ResultsArtifact;
     if (artifact.expired) reading = { reports: [], problems: ['the artifact has expired'] };
     else {
       const { data } = await context.octokit.rest.actions.downloadArtifact({
@@ -121,30 +89,10 @@ export function publishResults(configs: ConfigCache) {
       });
       reading = readResultsArtifact(new Uint8Array(data as ArrayBuffer));
     }
-    const valid = reading.problems.length === 0;
-    const reports = reading.reports.map((r) => r.report);
     const named = (run.pull_requests ?? []).flatMap((pr) => (pr ? [pr.number] : []));
-    // A dispatched run names no pull request: those whose head is its commit are found instead.
-    const pulls = valid && config.comment ? (named.length ? named : 'of-head-commit') : [];
+    const pulls = pullsToComment(named, reading.problems.length === 0 && config.comment);
     const targets = await readGateTargets(context, run.head_sha, pulls);
-    const checkWrite = checkRunWrite(targets.checkRuns, key);
-    const check =
-      checkWrite.kind === 'skip'
-        ? undefined
-        : {
-            target: {
-              name: GATE_CHECK_NAME,
-              head_sha: run.head_sha,
-              external_id: formatRunKey(key),
-              details_url: run.html_url,
-              actions: [{ ...RERUN_ACTION }],
-              ...(checkWrite.kind === 'update' ? { checkRunId: checkWrite.id } : {}),
-            },
-            content: valid
-              ? gateCheck(reports, run.html_url)
-              : unreadableResultsCheck(reading.problems, config.artifact),
-          };
-    const comments = targets.pulls.flatMap((pull) => commentWrites(pull, reports, key, run.html_url));
+    const { check, comments } = gateResultsWrites(targets, reading, results, config.artifact);
     await writeGateResults(context, targets.repositoryId, check, comments);
   };
 }

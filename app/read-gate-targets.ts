@@ -6,10 +6,9 @@ import {
   type GateTargets,
   type GateTargetsAnswer,
   gateTargetsOf,
-  gateTargetsQuery,
+  gateTargetsRequest,
   type PullSelection,
 } from '../core/app/gate-targets.js';
-import { GATE_CHECK_NAME } from '../core/report/check-run-output.js';
 
 /**
  * The gate check's runs on `sha` and the app's comments on the chosen pull requests: one GraphQL request,
@@ -21,14 +20,8 @@ export async function readGateTargets(
   pulls: PullSelection,
 ): Promise<GateTargets> {
   const { owner, repo } = context.repo();
-  const readsPulls = pulls === 'of-head-commit' || pulls.length > 0;
-  const answer = await context.octokit.graphql<GateTargetsAnswer>(gateTargetsQuery(pulls), {
-    owner,
-    name: repo,
-    sha,
-    checkName: GATE_CHECK_NAME,
-    ...(readsPulls ? { after: null } : {}),
-  });
+  const { query, variables } = gateTargetsRequest(owner, repo, sha, pulls);
+  const answer = await context.octokit.graphql<GateTargetsAnswer>(query, variables);
   const targets = gateTargetsOf(answer, pulls);
   for (const pull of targets.pulls) {
     let after = pull.moreAfter;

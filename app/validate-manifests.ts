@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Context } from 'probot';
 import { MANIFEST_CHECK_NAME, manifestCheck } from '../core/checks/manifest-check.js';
+import { fileText } from '../core/github-client.js';
 import { isManifestPath } from '../core/manifest/find-manifests.js';
 import { parseManifest } from '../core/manifest/parse-manifest.js';
 import { treePathExists } from '../core/plan/tree-path-exists.js';
@@ -42,11 +43,7 @@ export async function validateManifests(context: PullRequestContext): Promise<vo
   const exists = treePathExists(tree);
   const manifests = await Promise.all(
     changed.map(async (path) => {
-      const { data } = await context.octokit.rest.repos.getContent({ owner, repo, path, ref: head });
-      const text =
-        'content' in data && typeof data.content === 'string'
-          ? Buffer.from(data.content, 'base64').toString('utf8')
-          : '';
+      const text = (await fileText(context.octokit, { owner, repo }, path, head)) ?? '';
       const folder = posix.dirname(path);
       const { diagnostics } = parseManifest(text, path, {
         pathExists: (p) => exists(posix.normalize(posix.join(folder, p))),

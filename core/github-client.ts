@@ -23,3 +23,24 @@ export async function unlessNotFound<T>(request: Promise<T>): Promise<T | undefi
 export function rawText(data: unknown): string {
   return typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer).toString('utf8');
 }
+
+/**
+ * A file's text at `ref` (the default branch when none), or undefined where it does not exist. Read as
+ * raw: the JSON form sends no content past 1 MB, which would read as an empty file.
+ */
+export async function fileText(
+  client: GitHubClient,
+  repository: { owner: string; repo: string },
+  path: string,
+  ref?: string,
+): Promise<string | undefined> {
+  const file = await unlessNotFound(
+    client.rest.repos.getContent({
+      ...repository,
+      path,
+      ...(ref ? { ref } : {}),
+      mediaType: { format: 'raw' },
+    }),
+  );
+  return file && rawText(file.data);
+}

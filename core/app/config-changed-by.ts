@@ -1,7 +1,12 @@
-import type { Context } from 'probot';
 import { CONFIG_FILE } from './read-app-config.js';
 
-type PushEvent = Context<'push'>['payload'];
+/** What of GitHub's push event the decision reads. */
+export interface PushEvent {
+  ref: string;
+  forced: boolean;
+  commits: { added?: string[]; modified?: string[]; removed?: string[] }[];
+  repository: { name: string; default_branch?: string };
+}
 
 /** What a push changed of the configuration the config loader reads. */
 export type ConfigChange = 'repository' | 'owner' | 'none';

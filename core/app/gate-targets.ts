@@ -1,3 +1,4 @@
+import { GATE_CHECK_NAME } from '../report/check-run-output.js';
 import type { ExistingCheckRun } from './gate-check.js';
 
 /**
@@ -8,8 +9,6 @@ import type { ExistingCheckRun } from './gate-check.js';
 export interface GateTargets {
   repositoryId: string;
   checkRuns: ExistingCheckRun<string>[];
-  /** `databaseId` of each check run by node id: the REST API, which takes more annotations, wants it. */
-  checkRunNumbers: Map<string, number>;
   pulls: GatePull[];
 }
 
@@ -48,7 +47,6 @@ export interface GateTargetsAnswer {
                 nodes:
                   | ({
                       id: string;
-                      databaseId: number | null;
                       status: string;
                       externalId: string | null;
                     } | null)[]
@@ -72,28 +70,36 @@ const COMMENTS =
 export type PullSelection = readonly number[] | 'of-head-commit';
 
 /**
- * The query for a results event on commit `$sha`. `$after` is null: the first page of comments; a pull
- * request with more is read on with `commentPageQuery`.
+ * The request for a results event on commit `sha` of `owner/name`: the query and its variables. The
+ * first page of comments is read (`$after` null); a pull request with more is read on with
+ * `commentPageQuery`.
  */
-export function gateTargetsQuery(pulls: PullSelection): string {
+export function gateTargetsRequest(
+  owner: string,
+  name: string,
+  sha: string,
+  pulls: PullSelection,
+): { query: string; variables: Record<string, unknown> } {
   const found = pulls === 'of-head-commit';
   const named = found
     ? []
     : pulls.map((n, i) => `pull${i}: pullRequest(number: ${Math.trunc(n)}) { ...gantryPull }`);
   // A document with no pull request leaves the fragment and `$after` out: GitHub refuses unused ones.
   const reads = found || named.length > 0;
-  return `query gantryGateTargets($owner: String!, $name: String!, $sha: GitObjectID!, $checkName: String!${reads ? ', $after: String' : ''}) {
+  const variables = { owner, name, sha, checkName: GATE_CHECK_NAME, ...(reads ? { after: null } : {}) };
+  const query = `query gantryGateTargets($owner: String!, $name: String!, $sha: GitObjectID!, $checkName: String!${reads ? ', $after: String' : ''}) {
   repository(owner: $owner, name: $name) {
     id
     object(oid: $sha) {
       ... on Commit {
         checkSuites(first: 100) {
-          nodes { checkRuns(first: 100, filterBy: { checkName: $checkName, checkType: ALL }) { nodes { id databaseId status externalId } } }
+          nodes { checkRuns(first: 100, filterBy: { checkName: $checkName, checkType: ALL }) { nodes { id status externalId } } }
         }${found ? '\n        associatedPullRequests(first: 10) { nodes { ...gantryPull } }' : ''}
       }
     }${named.map((line) => `\n    ${line}`).join('')}
   }
 }${reads ? `\nfragment gantryPull on PullRequest { id number state ${COMMENTS} }` : ''}`;
+  return { query, variables };
 }
 
 /** The next page of a pull request's comments. */
@@ -124,13 +130,9 @@ export function gateTargetsOf(answer: GateTargetsAnswer, pulls: PullSelection): 
   const runs = (repository.object?.checkSuites?.nodes ?? []).flatMap(
     (suite) => suite?.checkRuns?.nodes ?? [],
   );
-  const checkRuns: ExistingCheckRun<string>[] = [];
-  const checkRunNumbers = new Map<string, number>();
-  for (const run of runs) {
-    if (!run) continue;
-    checkRuns.push({ id: run.id, status: run.status.toLowerCase(), external_id: run.externalId });
-    if (run.databaseId !== null) checkRunNumbers.set(run.id, run.databaseId);
-  }
+  const checkRuns = runs.flatMap((run) =>
+    run ? [{ id: run.id, status: run.status.toLowerCase(), external_id: run.externalId }] : [],
+  );
   const nodes =
     pulls === 'of-head-commit'
       ? (repository.object?.associatedPullRequests?.nodes ?? []).filter((p) => p?.state === 'OPEN')
@@ -138,7 +140,6 @@ export function gateTargetsOf(answer: GateTargetsAnswer, pulls: PullSelection): 
   return {
     repositoryId: repository.id,
     checkRuns,
-    checkRunNumbers,
     pulls: nodes.flatMap((p) => (p ? [{ id: p.id, number: p.number, ...commentsOf(p.comments) }] : [])),
   };
 }

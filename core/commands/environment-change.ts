@@ -7,6 +7,13 @@ import { planRollback } from '../registry/environment-history.js';
 /** Where an environment's desired state is kept in the repository. */
 export const environmentPath = (environment: string) => `.gantry/environments/${environment}.yml`;
 
+const ENVIRONMENT_FILE = /^\.gantry\/environments\/([^/]+)\.yml$/;
+
+/** The environment a repository path is the desired-state file of (see environmentPath), or undefined. */
+export function environmentOfPath(path: string): string | undefined {
+  return ENVIRONMENT_FILE.exec(path)?.[1];
+}
+
 export type EnvironmentRequest =
   | { kind: 'promote'; model: string; version: string; environment: string }
   | { kind: 'rollback'; model: string; environment: string };

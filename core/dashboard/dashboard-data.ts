@@ -49,7 +49,7 @@ const median = (values: number[]) => {
 };
 
 /** The figures a glance needs, from a version's records: throughput and tail latency per profile, scores per suite. */
-export function headlineFigures(bench: BenchResults[], evaluations: EvalResults[]): Record<string, number> {
+function headlineFigures(bench: BenchResults[], evaluations: EvalResults[]): Record<string, number> {
   const runs = new Map<string, number[]>();
   const add = (key: string, value: number | undefined) => {
     if (value !== undefined && Number.isFinite(value)) runs.set(key, [...(runs.get(key) ?? []), value]);

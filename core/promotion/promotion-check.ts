@@ -42,3 +42,33 @@ export function promotionCheck(status: PromotionStatus): PromotionCheckContent {
     ? { status: 'in_progress', title, summary }
     : { status: 'completed', conclusion: status.conclusion, title, summary };
 }
+
+/** The newest `gantry/promotion` run already on the head commit, as the checks API lists it. */
+export interface LatestPromotionCheck {
+  id: number;
+  status: string;
+  conclusion: string | null;
+  output: { title: string | null; summary: string | null };
+}
+
+/**
+ * How to write the one `gantry/promotion` run of a head commit: nothing when the newest run says the same
+ * already; update it; or, since a completed run cannot go back to waiting on GitHub (an approval withdrawn
+ * on the same commit), create a new one.
+ */
+export function promotionCheckWrite(
+  latest: LatestPromotionCheck | undefined,
+  content: PromotionCheckContent,
+): { kind: 'skip' } | { kind: 'update'; id: number } | { kind: 'create' } {
+  if (
+    latest &&
+    latest.status === content.status &&
+    (latest.conclusion ?? undefined) === content.conclusion &&
+    latest.output.title === content.title &&
+    latest.output.summary === content.summary
+  )
+    return { kind: 'skip' };
+  if (latest && (latest.status !== 'completed' || content.status === 'completed'))
+    return { kind: 'update', id: latest.id };
+  return { kind: 'create' };
+}

@@ -1,13 +1,6 @@
 import { environmentPath, parseEnvironmentFile } from '../commands/environment-change.js';
 import { environmentStack } from '../registry/environment-history.js';
 
-const ENVIRONMENT_FILE = /^\.gantry\/environments\/([^/]+)\.yml$/;
-
-/** The environment a repository path is the desired-state file of, or undefined for any other path. */
-export function environmentOfPath(path: string): string | undefined {
-  return ENVIRONMENT_FILE.exec(path)?.[1];
-}
-
 /** A branch Gantry opened a promotion pull request from (`gantry/<promote|rollback>/<env>/…`, see environmentChange). */
 export function isPromotionBranch(ref: string): boolean {
   return /^gantry\/(?:promote|rollback)\//.test(ref);

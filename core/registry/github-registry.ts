@@ -7,6 +7,7 @@ import type {
   VersionState,
 } from '../../schemas/model-version.js';
 import {
+  environmentOfPath,
   environmentPath,
   parseEnvironmentFile,
   renderEnvironmentFile,
@@ -51,7 +52,6 @@ type Release = Awaited<ReturnType<GitHubClient['rest']['repos']['getRelease']>>[
 type Asset = Release['assets'][number];
 
 const VERSION_ASSET = 'version.json';
-const ENVIRONMENTS_DIR = '.gantry/environments/';
 
 /** Names the content in a draft's body from its creation on, before any asset is uploaded. */
 const draftMarker = (stored: StoredVersion) => `<!-- gantry-version-digest: ${stored.digest} -->`;
@@ -187,8 +187,8 @@ export class GitHubRegistry implements ModelRegistry {
       recursive: '1',
     });
     return tree.tree.flatMap((entry) => {
-      const name = entry.path?.startsWith(ENVIRONMENTS_DIR) ? entry.path.slice(ENVIRONMENTS_DIR.length) : '';
-      return entry.type === 'blob' && /^[^/]+\.yml$/.test(name) ? [name.slice(0, -'.yml'.length)] : [];
+      const name = entry.type === 'blob' && entry.path ? environmentOfPath(entry.path) : undefined;
+      return name ? [name] : [];
     });
   }
 

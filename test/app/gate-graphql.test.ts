@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateMutation } from '../../core/app/gate-mutation.js';
-import { commentPageQuery, gateTargetsOf, gateTargetsQuery } from '../../core/app/gate-targets.js';
+import { commentPageQuery, gateTargetsOf, gateTargetsRequest } from '../../core/app/gate-targets.js';
 import type { CheckAnnotation } from '../../core/checks/manifest-check.js';
 import { GitHubSimulator } from '../github-simulator/github-simulator.js';
 import { pullNodeId, repositoryNodeId } from '../github-simulator/simulated-bodies.js';
@@ -44,13 +44,9 @@ const content = (annotations: CheckAnnotation[]) => ({
 
 describe("the app's GraphQL documents", () => {
   it("are ones GitHub's schema takes, for each way of choosing pull requests", async () => {
-    const variables = { owner: 'acme', name: 'models', sha: head, checkName: 'gantry/gate' };
     for (const pulls of [[], [3, 4], 'of-head-commit'] as const) {
-      const reads = pulls === 'of-head-commit' || pulls.length > 0;
-      const answer = await graphql(gateTargetsQuery(pulls), {
-        ...variables,
-        ...(reads ? { after: null } : {}),
-      });
+      const { query, variables } = gateTargetsRequest('acme', 'models', head, pulls);
+      const answer = await graphql(query, variables);
       expect(answer.errors).toBeUndefined();
       const targets = gateTargetsOf(answer.data as Parameters<typeof gateTargetsOf>[0], pulls);
       expect(targets.repositoryId).toBe(repositoryNodeId(REPO));

@@ -203,7 +203,7 @@ export class GitHubSimulator {
 
   /** A finished workflow run's artifact, as `actions/upload-artifact` leaves it. */
   artifact(fullName: string, run: number, name: string, zip: Uint8Array, expired = false): void {
-    this.repository(fullName).artifacts.push({ id: this.nextId++, run, name, zip, expired });
+    this.repository(fullName).artifacts.push({ id: this.newId(), run, name, zip, expired });
   }
 
   /** The next `times` requests to an endpoint fail with `status` (502, 500, 403 …). */
@@ -262,7 +262,7 @@ export class GitHubSimulator {
   }
 
   private storeCommit(repo: Repository, info: CommitInfo): string {
-    const id = sha(`commit ${JSON.stringify(info)} ${this.nextId++}`);
+    const id = sha(`commit ${JSON.stringify(info)} ${this.newId()}`);
     repo.commitInfo.set(id, info);
     repo.commits.set(id, repo.commits.get(info.tree)!);
     return id;
@@ -569,7 +569,7 @@ export class GitHubSimulator {
     'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': (p, _, body) => {
       const full = `${p.owner}/${p.repo}`;
       const comment = {
-        id: this.nextId++,
+        id: this.newId(),
         issue: Number(p.issue_number),
         body: (body as { body: string }).body,
         user: BOT_LOGIN,
@@ -606,7 +606,7 @@ export class GitHubSimulator {
       );
       // The same reaction by the same user is not added twice: GitHub answers 200 with the existing one.
       if (same) return { status: 200, body: reaction(same) };
-      const added = { id: this.nextId++, comment, content, user: BOT_LOGIN };
+      const added = { id: this.newId(), comment, content, user: BOT_LOGIN };
       repo.reactions.push(added);
       return { status: 201, body: reaction(added) };
     },
@@ -677,7 +677,7 @@ export class GitHubSimulator {
         actions?: SimulatedCheckRun['actions'];
       };
       const run: SimulatedCheckRun = {
-        id: this.nextId++,
+        id: this.newId(),
         name: b.name,
         head_sha: b.head_sha,
         status: b.conclusion ? 'completed' : (b.status ?? 'queued'),

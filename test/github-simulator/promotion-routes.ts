@@ -34,7 +34,6 @@ export class SimulatedPromotions {
   private readonly repos = new Map<string, PromotionState>();
   /** Active members by team (`org/team`). */
   readonly teams = new Map<string, Set<string>>();
-  private nextId = 9000;
 
   constructor(private readonly simulator: GitHubSimulator) {
     simulator.addRoutes(this.routes());
@@ -57,7 +56,7 @@ export class SimulatedPromotions {
     state: SimulatedReview['state'],
     commit_id: string,
   ): SimulatedReview {
-    const review = { id: this.nextId++, pull, user, state, commit_id };
+    const review = { id: this.simulator.newId(), pull, user, state, commit_id };
     this.repository(fullName).reviews.push(review);
     return review;
   }

@@ -83,7 +83,6 @@ const invalid = (message: string, errors?: unknown[]): Reply => ({
 
 export class SimulatedReleases {
   private readonly repos = new Map<string, ReleaseState>();
-  private nextId = 5000;
 
   constructor(private readonly simulator: GitHubSimulator) {
     simulator.addRoutes(this.routes());
@@ -243,7 +242,7 @@ export class SimulatedReleases {
             { resource: 'Release', code: 'already_exists', field: 'tag_name' },
           ]);
         const release: SimulatedRelease = {
-          id: this.nextId++,
+          id: this.simulator.newId(),
           tag_name: b.tag_name,
           target_commitish: target,
           name: b.name ?? null,
@@ -323,7 +322,7 @@ export class SimulatedReleases {
             { resource: 'ReleaseAsset', code: 'already_exists', field: 'name' },
           ]);
         const asset: SimulatedAsset = {
-          id: this.nextId++,
+          id: this.simulator.newId(),
           name,
           label: query.get('label'),
           content_type: name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
@@ -388,7 +387,7 @@ export class SimulatedReleases {
         if (!at) return invalid(`No ref found for: ${b.ref}`);
         const environment = b.environment ?? 'production';
         const deployment: SimulatedDeployment = {
-          id: this.nextId++,
+          id: this.simulator.newId(),
           ref: b.ref,
           sha: at,
           task: b.task ?? 'deploy',
@@ -434,7 +433,7 @@ export class SimulatedReleases {
           environment_url?: string;
         };
         const status: SimulatedDeploymentStatus = {
-          id: this.nextId++,
+          id: this.simulator.newId(),
           state: b.state,
           description: b.description ?? '',
           environment: b.environment ?? deployment.environment,

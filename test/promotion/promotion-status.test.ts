@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { promotionCheck, promotionCheckWrite } from '../../core/promotion/promotion-check.js';
 import { type PromotionFacts, promotionStatus, type Review } from '../../core/promotion/promotion-status.js';
 
 const HEAD = 'b'.repeat(40);
@@ -124,5 +125,27 @@ describe('promotionStatus', () => {
     const status = promotionStatus(facts({ changes: [rollback] }, [approve('bob')]));
     expect(status.conclusion).toBe('success');
     expect(status.requirements.map((r) => r.requirement)).toEqual(['approval']);
+  });
+});
+
+describe('promotionCheckWrite', () => {
+  const waiting = promotionCheck(promotionStatus(facts()));
+  const passed = promotionCheck(promotionStatus(facts({}, [approve('alice')])));
+  const run = (content: typeof waiting, id = 7) => ({
+    id,
+    status: content.status,
+    conclusion: content.conclusion ?? null,
+    output: { title: content.title, summary: content.summary },
+  });
+
+  it('writes nothing when the newest run says the same, and updates it otherwise', () => {
+    expect(promotionCheckWrite(run(waiting), waiting)).toEqual({ kind: 'skip' });
+    expect(promotionCheckWrite(run(waiting), passed)).toEqual({ kind: 'update', id: 7 });
+    expect(promotionCheckWrite(undefined, waiting)).toEqual({ kind: 'create' });
+  });
+
+  it('adds a run to wait again on a commit whose run was decided: a completed run stays completed', () => {
+    expect(waiting.status).toBe('in_progress');
+    expect(promotionCheckWrite(run(passed), waiting)).toEqual({ kind: 'create' });
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { environmentOfPath } from '../../core/commands/environment-change.js';
 import { promotionCheck } from '../../core/promotion/promotion-check.js';
 import { promotionRules } from '../../core/promotion/promotion-rules.js';
-import { environmentOfPath, promotionAuthor, proposedMoves } from '../../core/promotion/proposed-moves.js';
+import { promotionAuthor, proposedMoves } from '../../core/promotion/proposed-moves.js';
 
 const entry = (seq: number, from: string | null, to: string, reason = 'promote') =>
   `      - { seq: ${seq}, model: acme/chat, environment: production, from: ${from ?? 'null'}, to: ${to}, reason: ${reason}, actor: maria, time: "2026-11-0${seq}T10:00:00.000Z" }`;
